@@ -19,3 +19,14 @@ def sandbox(sandbox_server):
     sandbox_server.reset()
     yield sandbox_server
     sandbox_server.reset()
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Run queued tasks at once in the test's thread.
+
+    Tests of the worker itself override this with the database backend.
+    """
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
