@@ -1,10 +1,13 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from clients import crypto
 from clients.models import HttpClient
+from connections.exactjson import ExactDecoder, ExactEncoder
 
 
 class Method(models.TextChoices):
@@ -168,9 +171,17 @@ class Run(models.Model):
     failed_count = models.PositiveIntegerField(default=0)
     page_count = models.PositiveIntegerField(default=0)
     request_count = models.PositiveIntegerField(default=0)
+    # Incoming runs: one {"page", "entities", "cursor"} object per page fetched.
+    pages = models.JSONField(default=list, blank=True)
+    # One or two sentences on the outcome, such as "250 entities on 3 pages."
+    # Notes on a run that did not fail (skipped null entities) go here too.
+    summary = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
+    # Last time the worker saved progress. A running run whose heartbeat is
+    # older than settings.RUN_STALE_AFTER is taken as abandoned by its worker.
+    heartbeat = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-pk"]
@@ -209,7 +220,9 @@ class RunEntity(models.Model):
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="entities")
     position = models.PositiveIntegerField()
     page = models.PositiveIntegerField(default=1)
-    data = models.JSONField()
+    # Decimal numbers keep their digits (1234.50 stays 1234.50), so amounts
+    # are published with the digits they were fetched with.
+    data = models.JSONField(encoder=ExactEncoder, decoder=ExactDecoder)
     status = models.CharField(max_length=10, choices=Status.choices)
     error = models.TextField(blank=True)
 
@@ -270,3 +283,53 @@ class RequestLog(models.Model):
 
     def get_absolute_url(self):
         return reverse("requestlog_detail", args=[self.pk])
+
+
+class EnvironmentVariable(models.Model):
+    """A named value that configurations use as ${NAME}.
+
+    The value is always stored encrypted. A secret one is masked in the
+    dashboard and in request logs.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(
+        max_length=100,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z][A-Z0-9_]*\Z",
+                "Use capital letters, digits and _, starting with a letter "
+                "(for example SHOP_ID).",
+            )
+        ],
+        help_text="Used as ${NAME} in variables, input transformers and request URIs.",
+    )
+    value_encrypted = models.TextField(blank=True, editable=False)
+    secret = models.BooleanField(
+        default=False,
+        help_text="Mask the value in the dashboard and in request logs.",
+    )
+    description = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = "environment variable"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("envvar_edit", args=[self.code])
+
+    @property
+    def placeholder(self):
+        return f"${{{self.name}}}"
+
+    def set_value(self, plaintext):
+        self.value_encrypted = crypto.encrypt(plaintext)
+
+    def get_value(self):
+        return crypto.decrypt(self.value_encrypted)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from connections import views
+from connections import envvars_views, views
 
 urlpatterns = [
     path("incoming/", views.incoming_list, name="incoming_list"),
@@ -33,4 +33,12 @@ urlpatterns = [
     ),
     path("logs/", views.requestlog_list, name="requestlog_list"),
     path("logs/<int:pk>/", views.requestlog_detail, name="requestlog_detail"),
+    path("environment/", envvars_views.envvar_list, name="envvar_list"),
+    path("environment/add/", envvars_views.envvar_add, name="envvar_add"),
+    path("environment/<uuid:code>/", envvars_views.envvar_edit, name="envvar_edit"),
+    path(
+        "environment/<uuid:code>/delete/",
+        envvars_views.envvar_delete,
+        name="envvar_delete",
+    ),
 ]

@@ -1,65 +1,69 @@
-from django.http import HttpResponse
+"""Views of the connections app, named as in `connections/urls.py`.
+
+The pages live in `views_configurations.py` (incoming and outgoing
+configurations), `views_runs.py` (runs) and `views_logs.py` (request logs).
+"""
+
+from django.views.decorators.http import require_http_methods
+
+from connections import views_configurations as configurations
+from connections.views_configurations import INCOMING, OUTGOING, incoming_run
+from connections.views_logs import requestlog_detail, requestlog_list
+from connections.views_runs import (
+    outgoing_run,
+    run_detail,
+    run_entity_detail,
+    run_list,
+    run_status,
+)
+
+__all__ = [
+    "incoming_run",
+    "outgoing_run",
+    "requestlog_detail",
+    "requestlog_list",
+    "run_detail",
+    "run_entity_detail",
+    "run_list",
+    "run_status",
+]
 
 
-def incoming_list(request, **kwargs):
-    return HttpResponse("incoming_list is being built")
+@require_http_methods(["GET"])
+def incoming_list(request):
+    return configurations.configuration_list(request, INCOMING)
 
 
-def incoming_edit(request, **kwargs):
-    return HttpResponse("incoming_edit is being built")
+@require_http_methods(["GET", "POST"])
+def incoming_edit(request, code=None):
+    return configurations.configuration_edit(request, INCOMING, code)
 
 
-def incoming_duplicate(request, **kwargs):
-    return HttpResponse("incoming_duplicate is being built")
+@require_http_methods(["GET", "POST"])
+def incoming_duplicate(request, code):
+    return configurations.configuration_duplicate(request, INCOMING, code)
 
 
-def incoming_delete(request, **kwargs):
-    return HttpResponse("incoming_delete is being built")
+@require_http_methods(["GET", "POST"])
+def incoming_delete(request, code):
+    return configurations.configuration_delete(request, INCOMING, code)
 
 
-def incoming_run(request, **kwargs):
-    return HttpResponse("incoming_run is being built")
+@require_http_methods(["GET"])
+def outgoing_list(request):
+    return configurations.configuration_list(request, OUTGOING)
 
 
-def outgoing_list(request, **kwargs):
-    return HttpResponse("outgoing_list is being built")
+@require_http_methods(["GET", "POST"])
+def outgoing_edit(request, code=None):
+    return configurations.configuration_edit(request, OUTGOING, code)
 
 
-def outgoing_edit(request, **kwargs):
-    return HttpResponse("outgoing_edit is being built")
+@require_http_methods(["GET", "POST"])
+def outgoing_duplicate(request, code):
+    return configurations.configuration_duplicate(request, OUTGOING, code)
 
 
-def outgoing_duplicate(request, **kwargs):
-    return HttpResponse("outgoing_duplicate is being built")
-
-
-def outgoing_delete(request, **kwargs):
-    return HttpResponse("outgoing_delete is being built")
-
-
-def outgoing_run(request, **kwargs):
-    return HttpResponse("outgoing_run is being built")
-
-
-def run_list(request, **kwargs):
-    return HttpResponse("run_list is being built")
-
-
-def run_detail(request, **kwargs):
-    return HttpResponse("run_detail is being built")
-
-
-def run_status(request, **kwargs):
-    return HttpResponse("run_status is being built")
-
-
-def run_entity_detail(request, **kwargs):
-    return HttpResponse("run_entity_detail is being built")
-
-
-def requestlog_list(request, **kwargs):
-    return HttpResponse("requestlog_list is being built")
-
-
-def requestlog_detail(request, **kwargs):
-    return HttpResponse("requestlog_detail is being built")
+@require_http_methods(["GET", "POST"])
+def outgoing_delete(request, code):
+    return configurations.configuration_delete(request, OUTGOING, code)

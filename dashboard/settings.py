@@ -145,6 +145,21 @@ HTTP_TOTAL_TIMEOUT = env.float("HTTP_TOTAL_TIMEOUT", default=30.0)
 # Responses larger than this many bytes fail instead of being read into memory.
 HTTP_MAX_RESPONSE_BYTES = env.int("HTTP_MAX_RESPONSE_BYTES", default=50 * 1024 * 1024)
 
+# Run engine. Failed attempts (timeouts, connection errors, 429, 502, 503,
+# 504) are retried after RETRY_BASE_DELAY seconds, doubling each time up to
+# RETRY_MAX_DELAY, with random jitter. A Retry-After header is obeyed up to
+# RETRY_AFTER_CEILING seconds; a longer one stops the run.
+RETRY_BASE_DELAY = env.float("RETRY_BASE_DELAY", default=1.0)
+RETRY_MAX_DELAY = env.float("RETRY_MAX_DELAY", default=30.0)
+RETRY_AFTER_CEILING = env.float("RETRY_AFTER_CEILING", default=60.0)
+# Requests that one client sends in any 10 seconds, per worker process, so it
+# stays under Centra's rate limit instead of running into 429s. Centra's
+# documented default bucket is 20 requests per 10 s. 0 switches pacing off.
+CENTRA_REQUESTS_PER_10S = env.int("CENTRA_REQUESTS_PER_10S", default=20)
+# A running run whose worker saved no progress for this many seconds is
+# marked failed, because its worker has stopped.
+RUN_STALE_AFTER = env.int("RUN_STALE_AFTER", default=15 * 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,196 @@
+"""Attempts of one request: pacing, retries, back-off and Retry-After.
+
+Every attempt goes through the client's seam (`clients.http.send`, one
+attempt that never raises for network trouble) and is judged and recorded
+by the caller's `record` function before the next one starts.
+"""
+
+import logging
+import random
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+
+from clients.http import send
+from connections.judging import GATEWAY_STATUSES, judge
+
+logger = logging.getLogger(__name__)
+
+# Centra's request bucket is counted over 10 seconds (API rate limits docs).
+PACING_WINDOW_SECONDS = 10.0
+
+
+class Pacer:
+    """A sliding window that allows at most `limit` requests in any `window`
+    seconds, and tells each request how long to wait for its turn.
+
+    Waits are reserved under a lock, so threads that share a pacer get
+    successive turns.
+    """
+
+    def __init__(self, limit, window=PACING_WINDOW_SECONDS, clock=time.monotonic):
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+        self._starts = deque()
+        self._lock = threading.Lock()
+
+    def reserve(self):
+        """Reserve the next turn and return the seconds to wait for it."""
+        with self._lock:
+            now = self._clock()
+            while self._starts and self._starts[0] <= now - self.window:
+                self._starts.popleft()
+            if len(self._starts) < self.limit:
+                self._starts.append(now)
+                return 0.0
+            turn = self._starts.popleft() + self.window
+            self._starts.append(turn)
+            return max(turn - now, 0.0)
+
+
+_pacers = {}
+_pacers_lock = threading.Lock()
+
+
+def pacer_for(client):
+    """Return the pacer of `client`, or None when pacing is switched off.
+
+    NOTE: pacers live in this process's memory. Runs in one worker process
+    share their client's budget, but each extra worker process (and the web
+    process) paces on its own, so N workers can together send N times the
+    configured rate. Clients are told apart by their code, so two clients
+    that point at the same Centra store do not share a budget either.
+    """
+    limit = settings.CENTRA_REQUESTS_PER_10S
+    if not limit:
+        return None
+    with _pacers_lock:
+        pacer = _pacers.get(client.code)
+        if pacer is None or pacer.limit != limit:
+            pacer = _pacers[client.code] = Pacer(limit)
+        return pacer
+
+
+def backoff_delay(attempt):
+    """Return the wait in seconds after failed attempt number `attempt`.
+
+    The delay doubles with each attempt from settings.RETRY_BASE_DELAY, is
+    capped at settings.RETRY_MAX_DELAY, and a random half of it is dropped
+    (jitter) so that clients that failed together do not retry together.
+    """
+    delay = min(
+        settings.RETRY_BASE_DELAY * 2 ** (attempt - 1), settings.RETRY_MAX_DELAY
+    )
+    return random.uniform(delay / 2, delay)
+
+
+@dataclass
+class Delivery:
+    """The last attempt of a request, with the message for the run or entity."""
+
+    exchange: object
+    verdict: object
+    attempts: int
+    message: str = ""
+    stops_run: bool = False
+
+    @property
+    def ok(self):
+        return self.verdict.ok
+
+
+def deliver(
+    client,
+    method,
+    path,
+    *,
+    json_body,
+    extra_secrets,
+    max_attempts,
+    repeatable,
+    check_user_errors,
+    record,
+    sleep=time.sleep,
+):
+    """Send a request, retrying as the configuration allows; return a Delivery.
+
+    Timeouts, connection errors, 429, 502, 503 and 504 are retried up to
+    `max_attempts` attempts in all. A `Retry-After` of up to
+    settings.RETRY_AFTER_CEILING seconds is waited for, and a longer one stops
+    the run. When `repeatable` is false (a mutation), an attempt that may have
+    reached Centra is not repeated: a timeout after sending, 502 or 504.
+    `record(exchange, verdict, attempt, wait_seconds)` is called after every
+    attempt.
+    """
+    max_attempts = max(max_attempts, 1)
+    pacer = pacer_for(client)
+    wait = 0.0
+    attempt = 0
+    while True:
+        attempt += 1
+        if pacer is not None:
+            turn = pacer.reserve()
+            if turn:
+                sleep(turn)
+                wait += turn
+
+        exchange = send(
+            client, method, path, json_body=json_body, extra_secrets=extra_secrets
+        )
+        verdict = judge(exchange, check_user_errors=check_user_errors)
+        record(exchange, verdict, attempt, wait)
+
+        delivery = Delivery(
+            exchange, verdict, attempt, verdict.message, verdict.stops_run
+        )
+        if not verdict.retryable:
+            return delivery
+
+        ceiling = settings.RETRY_AFTER_CEILING
+        if verdict.retry_after is not None and verdict.retry_after > ceiling:
+            until = datetime.now(UTC) + timedelta(seconds=verdict.retry_after)
+            delivery.message = (
+                f"Rate limited until {until:%Y-%m-%d %H:%M:%S} UTC: Centra asked "
+                f"to wait {verdict.retry_after:g} s (Retry-After), longer than the "
+                f"{ceiling:g} s this dashboard waits. Run it again after that time."
+            )
+            delivery.stops_run = True
+            return delivery
+        if attempt >= max_attempts:
+            if attempt > 1:
+                delivery.message = (
+                    f"{verdict.message} Gave up after {attempt} attempts."
+                )
+            # More requests would only meet the same limit.
+            delivery.stops_run = delivery.stops_run or exchange.status_code == 429
+            return delivery
+        if not repeatable and _may_have_reached_centra(exchange):
+            delivery.message = (
+                f"{verdict.message} The request may have reached Centra, so it "
+                "was not repeated; turn on “Safe to repeat” for this "
+                "configuration if running the mutation twice does no harm."
+            )
+            return delivery
+
+        if verdict.retry_after is not None:
+            wait = verdict.retry_after
+        else:
+            wait = backoff_delay(attempt)
+        logger.info(
+            "Attempt %s of %s %s failed (%s); retrying in %.2f s",
+            attempt,
+            method,
+            exchange.url,
+            verdict.message,
+            wait,
+        )
+        sleep(wait)
+
+
+def _may_have_reached_centra(exchange):
+    return exchange.maybe_delivered or exchange.status_code in GATEWAY_STATUSES

@@ -1,0 +1,71 @@
+"""HTTP client pages in a real browser: the small scripts and htmx."""
+
+import pytest
+
+from clients.models import HttpClient
+from tests.browser import CHROMIUM_ARGS, chromium_or_skip
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def page(live_server, admin_user, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread, which makes
+    # Django refuse ORM calls from the test without this switch.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_or_skip(), args=CHROMIUM_ARGS
+        )
+        page = browser.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(live_server.url + "/login/")
+        page.fill("#id_username", "admin")
+        page.fill("#id_password", "password")
+        page.click("form button[type=submit]")
+        page.wait_for_url(live_server.url + "/")
+        yield page
+        browser.close()
+
+
+def test_identifier_is_proposed_while_typing(page, live_server):
+    page.goto(live_server.url + "/clients/http/add/?prototype=centra_graphql")
+    page.type("#id_name", "Centra Störe EU")
+
+    assert page.input_value("#id_identifier") == "centra-store-eu"
+
+
+def test_edited_identifier_is_left_alone(page, live_server):
+    page.goto(live_server.url + "/clients/http/add/?prototype=centra_graphql")
+    page.fill("#id_identifier", "my-own")
+    page.type("#id_name", "Centra EU")
+
+    assert page.input_value("#id_identifier") == "my-own"
+
+
+def test_auth_fields_follow_auth_kind(page, live_server):
+    page.goto(live_server.url + "/clients/http/add/?prototype=generic")
+
+    page.select_option("#id_auth_kind", "none")
+    assert page.is_hidden("#div_id_secret")
+    assert page.is_hidden("#div_id_auth_name")
+
+    page.select_option("#id_auth_kind", "basic")
+    assert page.is_visible("#div_id_auth_name")
+    assert page.inner_text("label[for=id_auth_name]") == "User name"
+    assert page.inner_text("label[for=id_secret]") == "Password"
+
+
+def test_test_connection_shows_verdict_in_place(page, live_server, sandbox):
+    http_client = HttpClient(
+        name="Sandbox", identifier="sandbox", base_uri=sandbox.url + "/graphql"
+    )
+    http_client.set_secret(sandbox.token)
+    http_client.save()
+    page.goto(live_server.url + http_client.get_absolute_url())
+    page.click("form[hx-post] button")
+    result = page.wait_for_selector("#test-result .alert")
+
+    assert "Reachable and authorised." in result.inner_text()
+    assert sandbox.token not in page.content()
+    assert page.url == live_server.url + http_client.get_absolute_url()

@@ -1,0 +1,104 @@
+"""The pacer and back-off on their own, with a hand-driven clock. Pacing of
+real runs against the sandbox is in test_engine_network.py."""
+
+import threading
+
+from connections.attempts import Pacer, backoff_delay
+from connections.graphql_tools import operation_type, query_variable_names
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_pacer_allows_limit_at_once():
+    pacer = Pacer(3, window=10, clock=Clock())
+    assert [pacer.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]
+
+
+def test_pacer_waits_for_oldest_to_leave_window():
+    clock = Clock()
+    pacer = Pacer(2, window=10, clock=clock)
+    pacer.reserve()
+    clock.now += 4
+    pacer.reserve()
+    clock.now += 1
+
+    assert pacer.reserve() == 5.0
+
+
+def test_pacer_gives_successive_turns():
+    pacer = Pacer(1, window=10, clock=Clock())
+    waits = [pacer.reserve() for _ in range(4)]
+    assert waits == [0.0, 10.0, 20.0, 30.0]
+
+
+def test_pacer_forgets_old_requests():
+    clock = Clock()
+    pacer = Pacer(1, window=10, clock=clock)
+    pacer.reserve()
+    clock.now += 10.5
+    assert pacer.reserve() == 0.0
+
+
+def test_pacer_is_thread_safe():
+    pacer = Pacer(5, window=10, clock=Clock())
+    waits = []
+    lock = threading.Lock()
+
+    def take():
+        wait = pacer.reserve()
+        with lock:
+            waits.append(wait)
+
+    threads = [threading.Thread(target=take) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(waits) == [0.0] * 5 + [10.0] * 5 + [20.0] * 5 + [30.0] * 5
+
+
+def test_backoff_doubles_within_jitter(settings):
+    settings.RETRY_BASE_DELAY = 1.0
+    settings.RETRY_MAX_DELAY = 100.0
+    for attempt, full in [(1, 1.0), (2, 2.0), (3, 4.0)]:
+        delay = backoff_delay(attempt)
+        assert full / 2 <= delay <= full
+
+
+def test_backoff_is_capped(settings):
+    settings.RETRY_BASE_DELAY = 1.0
+    settings.RETRY_MAX_DELAY = 5.0
+    assert backoff_delay(10) <= 5.0
+
+
+def test_query_variable_names_include_fragments():
+    query = """
+    query Orders($first: Int, $after: String, $unused: Int) {
+      orderConnection(first: $first, after: $after) { ...Page }
+    }
+    fragment Page on OrderConnection { edges { node { number(x: $frag) } } }
+    """
+    assert query_variable_names(query) == {"first", "after", "frag"}
+
+
+def test_query_variable_names_of_named_operation():
+    query = "query A($a: Int) { x(a: $a) } query B($b: Int) { y(b: $b) }"
+    assert query_variable_names(query, "B") == {"b"}
+    assert query_variable_names(query) == set()
+
+
+def test_query_variable_names_of_invalid_query():
+    assert query_variable_names("query {") == set()
+
+
+def test_operation_type():
+    assert operation_type("mutation M { confirmOrder { x } }") == "mutation"
+    assert operation_type("{ orders { number } }") == "query"
+    assert operation_type("nonsense") == ""

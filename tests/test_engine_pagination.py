@@ -1,0 +1,285 @@
+"""Pagination of incoming runs against the sandbox's 300 orders (3800..4099)."""
+
+import pytest
+
+from clients.models import HttpClient
+from connections.models import IncomingConfiguration, Run
+from connections.runs import start_run
+
+pytestmark = pytest.mark.django_db
+
+CONNECTION_QUERY = """
+query Connection($first: Int, $after: String) {
+  orderConnection(first: $first, after: $after, sort: [number_ASC]) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { number } }
+  }
+}
+"""
+
+PAGE_QUERY = """
+query Orders($limit: Int, $page: Int) {
+  orders(limit: $limit, page: $page, sort: [number_ASC]) { number }
+}
+"""
+
+
+@pytest.fixture(autouse=True)
+def fast_retries(settings):
+    settings.RETRY_BASE_DELAY = 0.01
+    settings.RETRY_MAX_DELAY = 0.05
+
+
+def make_client(sandbox):
+    client = HttpClient.objects.create(
+        name="Sandbox", identifier="sandbox", base_uri=sandbox.url
+    )
+    client.set_secret(sandbox.token)
+    client.save()
+    return client
+
+
+def cursor_configuration(sandbox, **fields):
+    values = {
+        "name": "Orders by cursor",
+        "identifier": "orders-by-cursor",
+        "client": make_client(sandbox),
+        "request_uri": "/graphql",
+        "query": CONNECTION_QUERY,
+        "variables": {"first": 50},
+        "entities_path": "data.orderConnection.edges.*.node",
+        "pagination": IncomingConfiguration.Pagination.CURSOR,
+        "has_next_path": "data.orderConnection.pageInfo.hasNextPage",
+        "end_cursor_path": "data.orderConnection.pageInfo.endCursor",
+        "cursor_variable": "after",
+    }
+    values.update(fields)
+    return IncomingConfiguration.objects.create(**values)
+
+
+def page_configuration(sandbox, **fields):
+    values = {
+        "name": "Orders by page",
+        "identifier": "orders-by-page",
+        "client": make_client(sandbox),
+        "request_uri": "/graphql",
+        "query": PAGE_QUERY,
+        "variables": {"limit": 70},
+        "entities_path": "data.orders",
+        "pagination": IncomingConfiguration.Pagination.PAGE,
+        "page_variable": "page",
+        "page_size": 70,
+    }
+    values.update(fields)
+    return IncomingConfiguration.objects.create(**values)
+
+
+def run_it(configuration):
+    run = start_run(configuration, trigger="test")
+    run.refresh_from_db()
+    return run
+
+
+def numbers(run):
+    return [entity.data["number"] for entity in run.entities.all()]
+
+
+def test_cursor_pagination_fetches_every_page(sandbox):
+    run = run_it(cursor_configuration(sandbox))
+
+    assert run.status == Run.Status.SUCCEEDED
+    assert run.entity_count == 300
+    assert numbers(run) == list(range(3800, 4100))
+    assert run.page_count == 6
+    assert [page["entities"] for page in run.pages] == [50] * 6
+    assert run.pages[0]["cursor"] is None
+    assert run.pages[1]["cursor"] is not None
+    assert run.summary == "300 entities on 6 pages."
+
+
+def test_cursor_is_sent_in_cursor_variable(sandbox):
+    run = run_it(cursor_configuration(sandbox))
+
+    sent = [seen.json["variables"] for seen in sandbox.requests_seen]
+    assert "after" not in sent[0]
+    assert sent[1]["after"] == run.pages[1]["cursor"]
+    assert sent[1]["first"] == 50
+
+
+def test_entities_record_their_page(sandbox):
+    run = run_it(cursor_configuration(sandbox))
+
+    pages = list(run.entities.values_list("page", flat=True))
+    assert pages == [page for page in range(1, 7) for _ in range(50)]
+    assert list(run.request_logs.order_by("pk").values_list("page", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
+
+
+def test_page_pagination_stops_at_short_page(sandbox):
+    run = run_it(page_configuration(sandbox))
+
+    assert run.status == Run.Status.SUCCEEDED
+    assert [page["entities"] for page in run.pages] == [70, 70, 70, 70, 20]
+    assert numbers(run) == list(range(3800, 4100))
+    sent = [seen.json["variables"]["page"] for seen in sandbox.requests_seen]
+    assert sent == [1, 2, 3, 4, 5]
+
+
+def test_page_pagination_stops_at_empty_page(sandbox):
+    configuration = page_configuration(
+        sandbox, variables={"limit": 100}, page_size=None
+    )
+
+    run = run_it(configuration)
+
+    assert run.status == Run.Status.SUCCEEDED
+    assert [page["entities"] for page in run.pages] == [100, 100, 100, 0]
+    assert run.entity_count == 300
+
+
+def test_page_pagination_starts_at_given_page(sandbox):
+    configuration = page_configuration(sandbox, variables={"limit": 100, "page": 3})
+
+    run = run_it(configuration)
+
+    assert numbers(run) == list(range(4000, 4100))
+    assert sandbox.requests_seen[0].json["variables"]["page"] == 3
+
+
+def test_nested_page_variable_and_identical_pages(sandbox):
+    # The query never reads $paging, so every page is the first page again.
+    configuration = page_configuration(
+        sandbox,
+        variables={"limit": 10},
+        page_size=10,
+        page_variable="paging.page",
+    )
+
+    run = run_it(configuration)
+
+    sent = [seen.json["variables"] for seen in sandbox.requests_seen]
+    assert sent[0]["paging"] == {"page": 1}
+    assert sent[1]["paging"] == {"page": 2}
+    assert run.status == Run.Status.PARTIAL
+    assert run.error == (
+        "Stopped after page 2: it contains the same entities as page 1. Check "
+        "that the query passes the $paging.page variable to the field that pages."
+    )
+    assert run.entity_count == 20
+
+
+def test_max_pages_stops_with_message(sandbox):
+    run = run_it(cursor_configuration(sandbox, variables={"first": 10}, max_pages=3))
+
+    assert run.status == Run.Status.PARTIAL
+    assert run.error == (
+        "Stopped after 3 pages (the configured maximum); more pages remain."
+    )
+    assert run.entity_count == 30
+    assert len(sandbox.requests_seen) == 3
+
+
+def test_max_pages_in_page_mode_says_may_remain(sandbox):
+    run = run_it(page_configuration(sandbox, max_pages=2))
+
+    assert run.status == Run.Status.PARTIAL
+    assert run.error.endswith("more pages may remain.")
+    assert run.entity_count == 140
+
+
+def test_null_cursor_stops(sandbox):
+    query = """
+    query Connection($first: Int, $after: String) {
+      orderConnection(first: $first, after: $after, sort: [number_ASC]) {
+        pageInfo { hasNextPage }
+        edges { node { number } }
+      }
+      missing: order(number: 1) { id }
+    }
+    """
+    configuration = cursor_configuration(
+        sandbox, query=query, end_cursor_path="data.missing"
+    )
+
+    run = run_it(configuration)
+
+    assert run.status == Run.Status.PARTIAL
+    assert run.error == (
+        "Stopped after page 1: hasNextPage is true but the end cursor at "
+        "data.missing is null, so the next page cannot be requested."
+    )
+    assert run.entity_count == 50
+
+
+def test_repeated_cursor_stops(sandbox):
+    # The end cursor is read from a second connection that always starts at
+    # the first order, so page 2 reports the cursor of page 1 again.
+    query = """
+    query Connection($first: Int, $after: String) {
+      orderConnection(first: $first, after: $after, sort: [number_ASC]) {
+        pageInfo { hasNextPage }
+        edges { node { number } }
+      }
+      fixed: orderConnection(first: 1, sort: [number_ASC]) {
+        pageInfo { endCursor }
+      }
+    }
+    """
+    configuration = cursor_configuration(
+        sandbox,
+        query=query,
+        variables={"first": 2},
+        end_cursor_path="data.fixed.pageInfo.endCursor",
+    )
+
+    run = run_it(configuration)
+
+    assert run.status == Run.Status.PARTIAL
+    assert run.error.startswith("Stopped after page 2: Centra returned the end cursor")
+    assert run.error.endswith("again, which would fetch the same page in a loop.")
+    assert numbers(run) == [3800, 3801, 3801, 3802]
+
+
+def test_missing_has_next_path_stops(sandbox):
+    configuration = cursor_configuration(
+        sandbox, has_next_path="data.orderConnection.pageInfo.hasNext"
+    )
+
+    run = run_it(configuration)
+
+    assert run.status == Run.Status.PARTIAL
+    assert "Key “hasNext” not found at data.orderConnection.pageInfo" in run.error
+
+
+def test_missing_pagination_setting_fails(sandbox):
+    run = run_it(cursor_configuration(sandbox, cursor_variable=""))
+
+    assert run.status == Run.Status.FAILED
+    assert run.error == (
+        "Pagination needs a cursor variable. Enter it in the configuration or "
+        "switch pagination off."
+    )
+    assert sandbox.requests_seen == []
+
+
+def test_failure_on_later_page_keeps_earlier_entities(sandbox):
+    # The sandbox draws its failures from a sequence fixed by its seed; with
+    # this rate the first few pages pass and a later one gets a 500.
+    sandbox.faults.set(error_rate=0.13, error_statuses=[500])
+    configuration = page_configuration(sandbox, variables={"limit": 10}, page_size=10)
+
+    run = run_it(configuration)
+
+    assert run.status == Run.Status.PARTIAL
+    failed_page = run.page_count + 1
+    assert run.error == (
+        f"Page {failed_page} failed: Centra answered HTTP 500 Internal Server Error."
+    )
+    assert run.entity_count == run.page_count * 10
+    assert run.entity_count > 0
