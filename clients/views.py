@@ -51,6 +51,9 @@ def _save(request, form, client):
         with transaction.atomic():
             client.save()
     except IntegrityError:
+        if not created:
+            # Undo the unsaved values, so the page shows what is stored.
+            client.refresh_from_db()
         form.add_error(
             "identifier",
             "Another HTTP client took this identifier while you were editing. "

@@ -26,7 +26,7 @@ PACING_WINDOW_SECONDS = 10.0
 
 class Pacer:
     """A sliding window that allows at most `limit` requests in any `window`
-    seconds, and tells each request how long to wait for its turn.
+    seconds and returns, for each request, how long to wait for its turn.
 
     Waits are reserved under a lock, so threads that share a pacer get
     successive turns.
@@ -63,7 +63,7 @@ def pacer_for(client):
     NOTE: pacers live in this process's memory. Runs in one worker process
     share their client's budget, but each extra worker process (and the web
     process) paces on its own, so N workers can together send N times the
-    configured rate. Clients are told apart by their code, so two clients
+    configured rate. Clients are identified by their code, so two clients
     that point at the same Centra store do not share a budget either.
     """
     limit = settings.CENTRA_REQUESTS_PER_10S
@@ -115,7 +115,6 @@ def deliver(
     repeatable,
     check_user_errors,
     record,
-    sleep=time.sleep,
 ):
     """Send a request, retrying as the configuration allows; return a Delivery.
 
@@ -123,7 +122,9 @@ def deliver(
     `max_attempts` attempts in all. A `Retry-After` of up to
     settings.RETRY_AFTER_CEILING seconds is waited for, and a longer one stops
     the run. When `repeatable` is false (a mutation), an attempt that may have
-    reached Centra is not repeated: a timeout after sending, 502 or 504.
+    reached Centra is not repeated: a timeout after sending, 502 or 504. A 429
+    or 503 is repeated, because those statuses normally mean that the request
+    was not processed.
     `record(exchange, verdict, attempt, wait_seconds)` is called after every
     attempt.
     """
@@ -136,7 +137,7 @@ def deliver(
         if pacer is not None:
             turn = pacer.reserve()
             if turn:
-                sleep(turn)
+                time.sleep(turn)
                 wait += turn
 
         exchange = send(
@@ -155,9 +156,10 @@ def deliver(
         if verdict.retry_after is not None and verdict.retry_after > ceiling:
             until = datetime.now(UTC) + timedelta(seconds=verdict.retry_after)
             delivery.message = (
-                f"Rate limited until {until:%Y-%m-%d %H:%M:%S} UTC: Centra asked "
-                f"to wait {verdict.retry_after:g} s (Retry-After), longer than the "
-                f"{ceiling:g} s this dashboard waits. Run it again after that time."
+                f"Rate limited until {until:%Y-%m-%d %H:%M:%S} UTC: Centra's "
+                f"Retry-After requests a wait of {verdict.retry_after:g} s, longer "
+                f"than the {ceiling:g} s this dashboard waits. Run it again after "
+                "that time."
             )
             delivery.stops_run = True
             return delivery
@@ -172,7 +174,7 @@ def deliver(
         if not repeatable and _may_have_reached_centra(exchange):
             delivery.message = (
                 f"{verdict.message} The request may have reached Centra, so it "
-                "was not repeated; turn on “Safe to repeat” for this "
+                "was not repeated. Turn on “Safe to repeat” for this "
                 "configuration if running the mutation twice does no harm."
             )
             return delivery
@@ -189,7 +191,7 @@ def deliver(
             verdict.message,
             wait,
         )
-        sleep(wait)
+        time.sleep(wait)
 
 
 def _may_have_reached_centra(exchange):

@@ -1,10 +1,11 @@
 """The run engine: what a worker does with a queued Run.
 
-`execute(run_id)` claims a queued run, fetches (incoming) or publishes
-(outgoing) its entities through the client's HTTP seam, records every
-attempt as a RequestLog row, and ends the run succeeded, failed or partial
-with its counts, a summary and a short error message. It never raises: an
-unexpected exception ends the run as failed with the exception's text.
+`execute(run_id)` claims a queued run and fetches (incoming) or publishes
+(outgoing) its entities through the client's HTTP seam. Every attempt
+becomes a RequestLog row. The run ends succeeded, failed or partial, with
+its counts, a summary and a short error message. `execute` does not raise
+for errors inside a run: an unexpected exception ends the run as failed
+with the exception's text.
 
 `recover_stale_runs()` marks failed the runs that a worker left running, for
 example because the worker process was killed. `execute` calls it before
@@ -57,8 +58,11 @@ def execute(run_id):
     except Exception as error:
         logger.exception("Run %s failed with an internal error", run_id)
         _fail_crashed(run_id, error)
-    run.refresh_from_db(fields=["status"])
-    logger.info("Run %s finished: %s", run_id, run.status)
+    run.refresh_from_db(fields=["status", "error"])
+    if run.error:
+        logger.warning("Run %s finished %s: %s", run_id, run.status, run.error)
+    else:
+        logger.info("Run %s finished %s", run_id, run.status)
     return run.status
 
 

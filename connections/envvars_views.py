@@ -76,10 +76,10 @@ class EnvironmentVariableForm(forms.Form):
                 f"“{name}” is not a valid name: use capital letters, digits and _, "
                 f"starting with a letter{hint}."
             )
-        taken = EnvironmentVariable.objects.filter(name=name)
+        same_name = EnvironmentVariable.objects.filter(name=name)
         if self.variable is not None:
-            taken = taken.exclude(pk=self.variable.pk)
-        if taken.exists():
+            same_name = same_name.exclude(pk=self.variable.pk)
+        if same_name.exists():
             raise ValidationError(f"An environment variable named {name} exists.")
         return name
 
@@ -115,7 +115,7 @@ def _configurations_using(name):
     """Return the incoming and outgoing configurations that use ${name}."""
     using = []
     for model in (IncomingConfiguration, OutgoingConfiguration):
-        for configuration in model.objects.select_related(None):
+        for configuration in model.objects.all():
             templates = [configuration.variables, configuration.request_uri]
             if model is IncomingConfiguration:
                 templates.append(configuration.input_transformer)

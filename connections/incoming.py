@@ -7,8 +7,8 @@ suits queries of a single order. When it ends at null, the page has no
 entities. Any other value fails the run.
 
 A problem on the first page fails the run. A problem on a later page ends
-the run as partial: the entities of the earlier pages are kept and the
-error says where it stopped.
+the run as partial. The entities of the earlier pages are kept, and the
+error names the page where the run stopped.
 """
 
 import copy
@@ -263,7 +263,7 @@ def run_incoming(context):
     summary = _summary(run, path_text, notes)
     if accepted_errors:
         error = (
-            "Centra returned GraphQL errors with partial data; the entities it "
+            "Centra returned GraphQL errors with partial data. The entities it "
             f"returned were kept. {_list_errors(accepted_errors)}"
         )
         return Run.Status.PARTIAL, error, summary
@@ -338,10 +338,10 @@ def _summary_after_stop(run, notes):
 
 
 def _list_errors(errors):
-    shown = errors[:10]
-    text = " ".join(f"{index}) {error}" for index, error in enumerate(shown, start=1))
-    if len(errors) > len(shown):
-        text += f" … and {len(errors) - len(shown)} more"
+    listed = errors[:10]
+    text = " ".join(f"{index}) {error}" for index, error in enumerate(listed, start=1))
+    if len(errors) > len(listed):
+        text += f" … and {len(errors) - len(listed)} more"
     return text
 
 

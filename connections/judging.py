@@ -1,6 +1,6 @@
 """Verdicts on Centra's responses: HTTP status, JSON body, GraphQL errors.
 
-Centra answers GraphQL errors with HTTP 200 and an `errors` list, and
+Centra returns GraphQL errors with HTTP 200 and an `errors` list, and
 reports business failures of a mutation inside `data.<field>.userErrors`.
 Rate limiting is HTTP 429 with a `Retry-After` header in seconds or as an
 HTTP date.
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 
+from clients.http import ErrorKind
 from connections import exactjson
 from connections.models import RequestLog
 from connections.paths import describe
@@ -22,16 +23,18 @@ Outcome = RequestLog.Outcome
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 # Statuses from a gateway that may have passed the request on before failing.
 GATEWAY_STATUSES = frozenset({502, 504})
-RETRYABLE_ERROR_KINDS = frozenset({"timeout", "connection", "connection_refused"})
-# Connection trouble that will not go away on the next request of the run.
+RETRYABLE_ERROR_KINDS = frozenset(
+    {ErrorKind.TIMEOUT, ErrorKind.CONNECTION, ErrorKind.CONNECTION_REFUSED}
+)
+# Transport failures that the next request of the run would meet as well.
 RUN_STOPPING_ERROR_KINDS = frozenset(
     {
-        "connection",
-        "connection_refused",
-        "host_unknown",
-        "tls",
-        "configuration",
-        "redirect",
+        ErrorKind.CONNECTION,
+        ErrorKind.CONNECTION_REFUSED,
+        ErrorKind.HOST_UNKNOWN,
+        ErrorKind.TLS,
+        ErrorKind.CONFIGURATION,
+        ErrorKind.REDIRECT,
     }
 )
 MAX_ERRORS_LISTED = 10
@@ -116,9 +119,9 @@ def judge(exchange, *, check_user_errors=False):
             header(exchange.response_headers, "Retry-After")
         )
         if status == 429:
-            message = "Rate limited: Centra answered HTTP 429 Too Many Requests."
+            message = "Rate limited: Centra responded with HTTP 429 Too Many Requests."
         else:
-            message = f"Centra answered {_status_text(status)}."
+            message = f"Centra responded with {_status_text(status)}."
         return Verdict(
             Outcome.HTTP_ERROR, message, retryable=True, retry_after=retry_after
         )
@@ -138,21 +141,24 @@ def judge(exchange, *, check_user_errors=False):
     if 300 <= status < 400:
         location = header(exchange.response_headers, "Location") or "another address"
         message = (
-            f"Centra answered with a redirect ({_status_text(status)}) to "
+            f"Centra responded with a redirect ({_status_text(status)}) to "
             f"{location}, and redirects are not followed. Use the final address "
             "as the client's base URI."
         )
         return Verdict(Outcome.HTTP_ERROR, message, stops_run=True)
     if not 200 <= status < 300:
         return _with_graphql_errors(
-            exchange, f"Centra answered {_status_text(status)}."
+            exchange, f"Centra responded with {_status_text(status)}."
         )
     return _judge_body(exchange, check_user_errors)
 
 
 def _judge_transport_error(exchange):
     kind = exchange.error_kind
-    outcome = Outcome.INVALID_RESPONSE if kind == "too_large" else Outcome.NETWORK_ERROR
+    if kind == ErrorKind.TOO_LARGE:
+        outcome = Outcome.INVALID_RESPONSE
+    else:
+        outcome = Outcome.NETWORK_ERROR
     return Verdict(
         outcome,
         exchange.error,
@@ -208,11 +214,10 @@ def _judge_body(exchange, check_user_errors):
             Outcome.INVALID_RESPONSE, f"The response body is empty ({status})."
         )
 
-    content_type = header(exchange.response_headers, "Content-Type") or ""
-    if body.lstrip()[:1] == b"<" or "html" in content_type.lower():
+    if body.lstrip()[:1] == b"<":
         return Verdict(
             Outcome.INVALID_RESPONSE,
-            f"Centra answered {status} with an HTML page instead of JSON. Check "
+            f"Centra responded with {status} and an HTML page instead of JSON. Check "
             "that the request URI points at the GraphQL endpoint.",
         )
 
@@ -295,9 +300,9 @@ def judge_document(document, *, check_user_errors=False):
 def normalize_errors(raw):
     """Return GraphQL `errors` as a list of readable texts.
 
-    The specification says `errors` is a list of objects, but servers and
-    proxies also send a plain string or a single object; those are shown as
-    text too. `null`, `false`, an empty string and an empty list mean no
+    The GraphQL specification defines `errors` as a list of objects, but
+    servers and proxies also send a plain string or a single object, which
+    are shown as text too. `null`, `false`, an empty string and an empty list mean no
     errors.
     """
     if raw is None or raw is False or raw == "" or raw == []:

@@ -7,9 +7,9 @@ later request would meet as well (the token refused, the address not found,
 rate limited for longer than the dashboard waits, Centra unreachable) stops
 the run, and the entities not yet sent fail with that reason.
 
-A run without entities and without a source run sends its request once, with
-an empty entity; a run copied from an incoming run that found nothing sends
-nothing.
+A run without entities and without a source run sends its request once,
+with an empty entity. A run that publishes an incoming run which found
+nothing sends nothing.
 """
 
 from connections.models import Run, RunEntity

@@ -1,11 +1,14 @@
 """Dotted paths into JSON values: `data.orders`, `data.orderConnection.edges.*.node`.
 
-A path is a list of segments separated by dots. A segment is a key of an
-object, a number that indexes a list (`lines.0.sku`), `*` to map the rest of
-the path over every item of a list, or a key in double quotes when it
-contains dots, spaces or other special characters (`"order id"`, with `\\"`
-and `\\\\` for a quote and a backslash inside). A number also reads a key of
-that name when the value is an object.
+A path is a list of segments separated by dots. A segment is one of these:
+
+- a key of an object;
+- a number that indexes a list (`lines.0.sku`), or reads the key of that
+  name when the value is an object;
+- `*`, which maps the rest of the path over every item of a list;
+- a key in double quotes when it contains dots, spaces or other special
+  characters (`"order id"`). Inside the quotes, `\\"` is a quote and `\\\\`
+  is a backslash.
 """
 
 from dataclasses import dataclass
@@ -118,7 +121,7 @@ def get_path(value, path):
     """Return the value at `path` (text or segments) inside `value`.
 
     A `*` segment returns a list with the rest of the path applied to each
-    item; a second `*` further on flattens its lists into that one list.
+    item. A second `*` further on flattens its lists into that one list.
     Raises PathNotFound with a message that names the missing key and the
     keys that exist there.
     """
@@ -152,28 +155,28 @@ def _get(value, segments, depth, trail=()):
     return value
 
 
-def _step(value, segment, here):
+def _step(value, segment, parent_path):
     if isinstance(value, dict):
         if segment.key in value:
             return value[segment.key]
         raise PathNotFound(
-            f"Key “{segment.key}” not found at {here}; {_available_keys(value)}"
+            f"Key “{segment.key}” not found at {parent_path}; {_available_keys(value)}"
         )
     if isinstance(value, list):
         index = segment.index
         if index is None:
             raise PathNotFound(
-                f"Cannot read “{segment.key}” at {here}: the value is a list, so "
-                "use a number (such as 0) or * here."
+                f"Cannot read “{segment.key}” at {parent_path}: the value is a "
+                "list, so use a number (such as 0) or * here."
             )
         if index >= len(value):
             raise PathNotFound(
-                f"Index {index} not found at {here}: the list has "
+                f"Index {index} not found at {parent_path}: the list has "
                 f"{_count(len(value), 'item')}."
             )
         return value[index]
     raise PathNotFound(
-        f"Cannot read “{segment.key}” at {here}: the value is {describe(value)}."
+        f"Cannot read “{segment.key}” at {parent_path}: the value is {describe(value)}."
     )
 
 

@@ -34,7 +34,7 @@ SNIPPET_LENGTH = 40
 
 
 class PlaceholderError(ValueError):
-    """A placeholder cannot be resolved; the message names it and says why."""
+    """A placeholder cannot be resolved. The message names it and the reason."""
 
 
 class PlaceholderSyntaxError(PlaceholderError):
@@ -183,9 +183,9 @@ def parse_template(text):
 def check_syntax(value):
     """Return one message for each malformed placeholder in `value`.
 
-    `value` is a string or any JSON value; every string inside it is checked,
-    and keys of objects that contain a placeholder are reported because
-    placeholders in keys are not replaced.
+    `value` is a string or any JSON value, and every string inside it is
+    checked. Keys of objects that contain a placeholder are reported too,
+    because placeholders in keys are not replaced.
     """
     if isinstance(value, str):
         return _scan(value)[1]

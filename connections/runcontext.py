@@ -1,5 +1,5 @@
-"""What one run needs while it works: its client, environment, requests and
-progress saving. Shared by the incoming and outgoing parts of the engine."""
+"""State of one executing run: its client, environment values, requests and
+progress. The incoming and outgoing parts of the engine share it."""
 
 from urllib.parse import urlencode
 
@@ -55,12 +55,13 @@ def parse_object(value, label):
             value = exactjson.loads(value)
         except ValueError as error:
             raise RunStopped(
-                f"The {label} are text that is not valid JSON ({error}). Enter a "
-                'JSON object such as {"first": 50}.'
+                f"The {label} field contains text that is not valid JSON "
+                f'({error}). Enter a JSON object such as {{"first": 50}}.'
             ) from error
     if not isinstance(value, dict):
         raise RunStopped(
-            f"The {label} must be a JSON object, but they are {describe(value)}."
+            f"The {label} field must contain a JSON object, but it contains "
+            f"{describe(value)}."
         )
     return value
 
@@ -126,9 +127,7 @@ class RunContext:
         for label, template in templates:
             problems = check_syntax(template)
             if problems:
-                raise RunStopped(
-                    f"The {label} contain a malformed placeholder: {problems[0]}"
-                )
+                raise RunStopped(f"Malformed placeholder in the {label}: {problems[0]}")
         try:
             self.environment = load_environment(*(t for _, t in templates))
         except PlaceholderError as error:

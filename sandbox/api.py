@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 
 from graphql import (
     GraphQLError,
-    OperationDefinitionNode,
     execute,
     get_operation_ast,
     parse,
@@ -172,7 +171,6 @@ class GraphQLEndpoint:
             else:
                 message = "Give 'operationName' when the query has several operations."
             return document, None, [GraphQLError(message)]
-        assert isinstance(operation, OperationDefinitionNode)
         return document, operation, []
 
     def _check_rate_limits(self, complexity: int, mutations: int) -> ApiResponse | None:

@@ -329,10 +329,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_api_response(response, FaultPlan())
             return
 
+        # The request is recorded only after its faults are planned, so a
+        # test that sees it in requests_seen knows which faults apply.
         interrupt = sandbox._interrupt
+        plan = sandbox.faults.plan()
         headers = HeaderDict(self.headers.items())
         sandbox._record(self.command, path, headers, body)
-        plan = sandbox.faults.plan()
         # After a reset or stop, drop the request unanswered, as a restarted
         # server would.
         interrupted = plan.latency and interrupt.wait(plan.latency)

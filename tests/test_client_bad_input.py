@@ -6,6 +6,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
+from clients.forms import HttpClientForm
 from clients.models import HttpClient
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,24 @@ def test_duplicate_identifier_is_rejected(admin_client):
 
     errors = response.context["form"].errors["identifier"]
     assert "already uses the identifier “centra-eu”" in errors[0]
+    assert HttpClient.objects.count() == 1
+
+
+def test_identifier_taken_during_save_is_reported(admin_client, monkeypatch):
+    HttpClient.objects.create(
+        name="Other", identifier="centra-eu", base_uri="https://other.example/"
+    )
+    # Let the form miss the conflict, as when another save wins the race.
+    monkeypatch.setattr(
+        HttpClientForm, "clean_identifier", lambda form: form.cleaned_data["identifier"]
+    )
+    response = admin_client.post(
+        reverse("client_add"), centra_post(identifier="centra-eu")
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    errors = response.context["form"].errors["identifier"]
+    assert "took this identifier while you were editing" in errors[0]
     assert HttpClient.objects.count() == 1
 
 

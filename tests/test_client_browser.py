@@ -56,16 +56,24 @@ def test_auth_fields_follow_auth_kind(page, live_server):
     assert page.inner_text("label[for=id_secret]") == "Password"
 
 
-def test_test_connection_shows_verdict_in_place(page, live_server, sandbox):
+@pytest.fixture
+def sandbox_client(sandbox, transactional_db):
     http_client = HttpClient(
         name="Sandbox", identifier="sandbox", base_uri=sandbox.url + "/graphql"
     )
     http_client.set_secret(sandbox.token)
     http_client.save()
+    return http_client
+
+
+# The client is saved before the page fixture starts Playwright, because ORM
+# calls made while its event loop runs use a connection that is never closed.
+def test_test_connection_shows_verdict_in_place(sandbox_client, page, live_server):
+    http_client = sandbox_client
     page.goto(live_server.url + http_client.get_absolute_url())
     page.click("form[hx-post] button")
     result = page.wait_for_selector("#test-result .alert")
 
     assert "Reachable and authorised." in result.inner_text()
-    assert sandbox.token not in page.content()
+    assert http_client.get_secret() not in page.content()
     assert page.url == live_server.url + http_client.get_absolute_url()

@@ -7,7 +7,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from clients.models import HttpClient
-from connections.models import IncomingConfiguration, RequestLog, Run
+from connections.models import (
+    EnvironmentVariable,
+    IncomingConfiguration,
+    RequestLog,
+    Run,
+)
 from connections.runs import start_run
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +140,40 @@ def test_variables_read_input_transformer_values(sandbox):
     assert variables["where"] == {"number": 3957}
 
 
+def test_environment_variables_in_transformer_and_uri(sandbox):
+    for name, value in [
+        ("ORDER_ID", sandbox.store.order_by_number(3957)["id"]),
+        ("GRAPHQL_PATH", "/graphql"),
+    ]:
+        variable = EnvironmentVariable(name=name)
+        variable.set_value(value)
+        variable.save()
+    configuration = make_incoming(
+        make_client(sandbox),
+        request_uri="${GRAPHQL_PATH}",
+        variables={"limit": 5},
+        input_transformer={"where": {"id": "${ORDER_ID}"}},
+    )
+
+    run = run_it(configuration)
+
+    assert run.status == Run.Status.SUCCEEDED
+    assert run.entities.get().data["number"] == 3957
+    assert run.request_logs.get().url == f"{sandbox.url}/graphql"
+
+
+def test_undefined_environment_variable_fails_incoming_run(sandbox):
+    configuration = make_incoming(
+        make_client(sandbox), input_transformer={"where": {"id": "${ORDER_ID}"}}
+    )
+
+    run = run_it(configuration)
+
+    assert run.status == Run.Status.FAILED
+    assert run.error.startswith("Environment variable ${ORDER_ID} is not defined.")
+    assert sandbox.requests_seen == []
+
+
 def test_variables_as_json_string_are_parsed(sandbox):
     configuration = make_incoming(
         make_client(sandbox), variables=json.dumps({"limit": 2, "page": 1})
@@ -150,7 +189,9 @@ def test_variables_as_json_list_fail_clearly(sandbox):
     run = run_it(make_incoming(make_client(sandbox), variables="[1, 2]"))
 
     assert run.status == Run.Status.FAILED
-    assert run.error == "The variables must be a JSON object, but they are a list."
+    assert run.error == (
+        "The variables field must contain a JSON object, but it contains a list."
+    )
     assert run.request_count == 0
 
 
@@ -343,7 +384,7 @@ def test_server_error_message_keeps_body(sandbox):
     run = run_it(make_incoming(make_client(sandbox)))
 
     assert run.status == Run.Status.FAILED
-    assert run.error == "Centra answered HTTP 500 Internal Server Error."
+    assert run.error == "Centra responded with HTTP 500 Internal Server Error."
     assert run.request_count == 1
     assert "500" in run.request_logs.get().response_body
 

@@ -114,6 +114,13 @@ def test_html_body_is_named():
     assert "HTML page instead of JSON" in verdict.message
 
 
+def test_json_with_html_content_type_is_read():
+    verdict = judge(
+        exchange(body={"data": {"x": 1}}, headers={"Content-Type": "text/html"})
+    )
+    assert verdict.ok
+
+
 def test_truncated_body_is_named():
     verdict = judge(exchange(body=b'{"data": {"orders": [{"number": 1'))
     assert verdict.outcome == Outcome.INVALID_RESPONSE
@@ -170,7 +177,7 @@ def test_retryable_statuses(status):
 def test_server_error_is_not_retried():
     verdict = judge(exchange(status=500, body=b"oops"))
     assert not verdict.retryable
-    assert verdict.message == "Centra answered HTTP 500 Internal Server Error."
+    assert verdict.message == "Centra responded with HTTP 500 Internal Server Error."
 
 
 def test_bad_request_shows_graphql_errors():

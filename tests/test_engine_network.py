@@ -72,7 +72,7 @@ def logs(run):
     return list(run.request_logs.order_by("pk"))
 
 
-def let_late_answers_finish(latency):
+def let_late_requests_finish(latency):
     # The sandbox still runs a request whose client gave up waiting. Waiting
     # for it keeps it from changing orders or quotas in the next test.
     time.sleep(latency + 0.2)
@@ -112,7 +112,7 @@ def test_gives_up_after_max_attempts(sandbox):
     assert run.status == Run.Status.FAILED
     assert run.request_count == 3
     assert run.error == (
-        "Centra answered HTTP 503 Service Unavailable. Gave up after 3 attempts."
+        "Centra responded with HTTP 503 Service Unavailable. Gave up after 3 attempts."
     )
 
 
@@ -150,7 +150,7 @@ def test_retry_after_beyond_ceiling_stops_run(sandbox, settings):
     assert time.monotonic() - started < 5
     assert run.status == Run.Status.FAILED
     assert run.error.startswith("Rate limited until ")
-    assert "asked to wait 3600 s (Retry-After), longer than the 5 s" in run.error
+    assert "Retry-After requests a wait of 3600 s, longer than the 5 s" in run.error
     assert run.request_count == 1
 
 
@@ -189,7 +189,7 @@ def test_timeout_of_query_is_retried(sandbox):
     client = make_client(sandbox, connect_timeout=1, total_timeout=0.3)
 
     run = run_it(make_incoming(client, max_attempts=2))
-    let_late_answers_finish(1.0)
+    let_late_requests_finish(1.0)
 
     assert run.status == Run.Status.FAILED
     assert run.request_count == 2
@@ -216,8 +216,8 @@ def test_mutation_not_repeated_after_timeout(sandbox):
     assert run.status == Run.Status.FAILED
     assert run.request_count == 1
     assert "may have reached Centra, so it was not repeated" in run.error
-    # The mutation ran although the answer came too late.
-    let_late_answers_finish(1.0)
+    # The mutation ran although its response came too late.
+    let_late_requests_finish(1.0)
     assert sandbox.store.order_by_number(3957)["status"] == "CONFIRMED"
 
 
@@ -227,14 +227,14 @@ def test_mutation_repeated_when_safe_to_repeat(sandbox):
     configuration = make_outgoing(client, safe_to_repeat=True, max_attempts=2)
 
     run = run_it(configuration, [{"number": 3957}])
-    let_late_answers_finish(1.0)
+    let_late_requests_finish(1.0)
 
     assert run.request_count == 2
     assert "Gave up after 2 attempts" in run.error
 
 
 def test_mutation_retried_after_unavailable(sandbox):
-    # A 503 means Centra did not run the mutation, so repeating it is safe.
+    # A 503 normally means the request was not processed, so it is repeated.
     sandbox.faults.set(fail_next=1, fail_status=503)
 
     run = run_it(make_outgoing(make_client(sandbox)), [{"number": 3957}])

@@ -366,8 +366,8 @@ def test_malformed_placeholder_fails_run(sandbox):
 
     assert run.status == Run.Status.FAILED
     assert run.error == (
-        "The variables contain a malformed placeholder: The placeholder "
-        "“&{number” has no closing }."
+        "Malformed placeholder in the variables: The placeholder “&{number” "
+        "has no closing }."
     )
 
 

@@ -269,8 +269,8 @@ def test_missing_pagination_setting_fails(sandbox):
 
 
 def test_failure_on_later_page_keeps_earlier_entities(sandbox):
-    # The sandbox draws its failures from a sequence fixed by its seed; with
-    # this rate the first few pages pass and a later one gets a 500.
+    # The sandbox draws its failures from a sequence fixed by its seed. With
+    # this rate, the first few pages pass and a later one gets a 500.
     sandbox.faults.set(error_rate=0.13, error_statuses=[500])
     configuration = page_configuration(sandbox, variables={"limit": 10}, page_size=10)
 
@@ -279,7 +279,8 @@ def test_failure_on_later_page_keeps_earlier_entities(sandbox):
     assert run.status == Run.Status.PARTIAL
     failed_page = run.page_count + 1
     assert run.error == (
-        f"Page {failed_page} failed: Centra answered HTTP 500 Internal Server Error."
+        f"Page {failed_page} failed: Centra responded with HTTP 500 Internal "
+        "Server Error."
     )
     assert run.entity_count == run.page_count * 10
     assert run.entity_count > 0

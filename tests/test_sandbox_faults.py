@@ -59,6 +59,8 @@ def test_delayed_request_dropped_by_reset(sandbox):
 
     with pytest.raises(requests.exceptions.ReadTimeout):
         post(sandbox, mutation, timeout=(2, 0.1))
+    while not sandbox.requests_seen:
+        time.sleep(0.01)
     sandbox.reset()
     time.sleep(0.6)
 

@@ -146,18 +146,18 @@ class Command(BaseCommand):
 
     def _wait(self, run, timeout):
         deadline = time.monotonic() + timeout
-        shown = None
+        last_progress = None
         while True:
             run.refresh_from_db()
             if run.is_finished:
                 return run
             progress = (run.status, run.entity_count, run.sent_count, run.page_count)
-            if progress != shown:
+            if progress != last_progress:
                 self.stdout.write(
                     f"{run.get_status_display()}: {run.entity_count} entities, "
                     f"{run.page_count} pages, {run.request_count} requests."
                 )
-                shown = progress
+                last_progress = progress
             if time.monotonic() > deadline:
                 raise CommandError(
                     f"The run did not finish within {timeout:g} s; it is still "

@@ -80,6 +80,7 @@ class Command(BaseCommand):
         )
         server.faults.set(**faults)
         self._show_requests(options["verbosity"])
+        previous_sigterm_handler = self._stop_on_sigterm()
         try:
             server.start()
         except OSError as error:
@@ -87,26 +88,31 @@ class Command(BaseCommand):
                 f"Cannot listen on {HOST}:{options['port']}: {error}"
             ) from None
 
-        self._print_banner(server, options)
-        self._stop_on_sigterm()
         try:
+            self._print_banner(server, options)
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
             pass
         finally:
             server.stop()
+            if previous_sigterm_handler is not None:
+                signal.signal(signal.SIGTERM, previous_sigterm_handler)
         self.stdout.write("Centra sandbox stopped.")
 
-    def _stop_on_sigterm(self) -> None:
-        """Stop as on Ctrl-C when a script ends the command with SIGTERM."""
+    def _stop_on_sigterm(self):
+        """Make SIGTERM stop the server like Ctrl-C and return the old handler.
+
+        Signal handlers can only be set in the main thread, so in any other
+        thread nothing changes and None is returned.
+        """
         if threading.current_thread() is not threading.main_thread():
-            return
+            return None
 
         def interrupt(_signal_number, _frame):
             raise KeyboardInterrupt
 
-        signal.signal(signal.SIGTERM, interrupt)
+        return signal.signal(signal.SIGTERM, interrupt)
 
     def _show_requests(self, verbosity: int) -> None:
         """Log request lines to stderr, or only problems at verbosity 0."""
