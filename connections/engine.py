@@ -176,6 +176,20 @@ def recover_stale_runs():
     return ended
 
 
+def recover_interrupted_runs():
+    """Mark failed every running run, for use before the only worker starts.
+
+    Safe only where no other worker can be running: the embedded start
+    command runs one worker, so a run still "running" then was cut off when
+    the previous worker stopped.
+    """
+    message = "The worker stopped while this run was running. Run it again."
+    ended = _end_as_failed(Run.objects.all(), message)
+    if ended:
+        logger.warning("Marked %s interrupted runs as failed", ended)
+    return ended
+
+
 def _duration_text(seconds):
     if seconds < 120:
         return f"{seconds:g} seconds"

@@ -170,18 +170,20 @@ def test_rate_limit_beyond_ceiling_stops_outgoing_run(sandbox, settings):
 
 
 def test_sandbox_quota_429_is_retried(sandbox, settings):
-    # Pacing off, so the client runs into the sandbox's bucket of 20 requests
-    # per 10 s on the 21st request and must wait for its Retry-After.
+    # Pacing off, so the client runs into the sandbox's bucket and must wait
+    # for its Retry-After. A bucket of 3 per 10 s refills one request every
+    # 3.3 s, so the 4th quick request is refused however slow the machine.
     settings.CENTRA_REQUESTS_PER_10S = 0
+    sandbox.set_quotas(REQUEST_COUNT=(3, 1000))
     pending = [o["number"] for o in sandbox.store.orders if o["status"] == "PENDING"]
-    entities = [{"number": number} for number in pending[:21]]
+    entities = [{"number": number} for number in pending[:4]]
 
     run = run_it(make_outgoing(make_client(sandbox)), entities)
 
     assert run.status == Run.Status.SUCCEEDED
     statuses = [log.status_code for log in logs(run)]
-    assert statuses == [200] * 20 + [429, 200]
-    assert logs(run)[21].wait_before_ms >= 500
+    assert statuses == [200] * 3 + [429, 200]
+    assert logs(run)[4].wait_before_ms >= 500
 
 
 def test_timeout_of_query_is_retried(sandbox):
