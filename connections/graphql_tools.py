@@ -35,6 +35,20 @@ def _select(document, operation_name):
     return operations[0] if len(operations) == 1 else None
 
 
+def used_variable_names(document, operation):
+    """Return the names of the variables that the operation's selections use.
+
+    Variables inside every fragment of the document count as used, which is
+    exact for the usual document with one operation.
+    """
+    uses = _VariableUses()
+    visit(operation, uses)
+    for node in document.definitions:
+        if node.kind == "fragment_definition":
+            visit(node, uses)
+    return uses.names
+
+
 def query_variable_names(query, operation_name=""):
     """Return the names of the variables that the operation uses.
 
@@ -50,12 +64,7 @@ def query_variable_names(query, operation_name=""):
     if operation is None:
         return set()
 
-    uses = _VariableUses()
-    visit(operation, uses)
-    for node in document.definitions:
-        if node.kind == "fragment_definition":
-            visit(node, uses)
-    return uses.names
+    return used_variable_names(document, operation)
 
 
 def operation_type(query, operation_name=""):

@@ -15,18 +15,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from graphql import GraphQLSyntaxError, parse, print_ast
 from graphql.language import (
-    SKIP,
     ListTypeNode,
     NonNullTypeNode,
     OperationDefinitionNode,
-    Visitor,
-    visit,
 )
 
-try:
-    from connections.placeholders import check_syntax
-except ImportError:
-    check_syntax = None
+from connections.graphql_tools import used_variable_names
+from connections.placeholders import check_syntax
 
 # Placeholders are replaced at run time, so their values cannot be typed now.
 PLACEHOLDER_MARKERS = ("${", "&{")
@@ -216,33 +211,6 @@ def variable_definitions(operation):
     }
 
 
-class _VariableCollector(Visitor):
-    def __init__(self):
-        super().__init__()
-        self.names = set()
-
-    def enter_variable_definition(self, node, *args):
-        # A definition names the variable but does not use it.
-        return SKIP
-
-    def enter_variable(self, node, *args):
-        self.names.add(node.name.value)
-
-
-def used_variable_names(document, operation):
-    """Return the names of the variables that the operation's selections use.
-
-    Variables inside every fragment of the document count as used, which is
-    exact for the usual document with one operation.
-    """
-    collector = _VariableCollector()
-    visit(operation, collector)
-    for node in document.definitions:
-        if node.kind == "fragment_definition":
-            visit(node, collector)
-    return collector.names
-
-
 def _has_placeholder(value):
     return isinstance(value, str) and any(m in value for m in PLACEHOLDER_MARKERS)
 
@@ -371,13 +339,8 @@ def compare_variables(document, operation, values, names=None):
 
 
 def placeholder_problems(value):
-    """Return the placeholder syntax errors in `value`, a JSON value.
-
-    The check comes from the run engine's placeholder module. While that
-    module is absent, no placeholder is checked before the run.
-    """
-    if check_syntax is None:
-        return []
+    """Return the placeholder syntax errors in `value`, a JSON value, each
+    once."""
     problems = []
     for problem in check_syntax(value):
         if problem not in problems:

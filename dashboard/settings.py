@@ -5,6 +5,8 @@ Every value comes from the environment (or a `.env` file beside
 the database task backend and DEBUG on. `.env.example` lists the variables.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -97,9 +99,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # Tests use a file, not Django's shared in-memory database, whose table
     # locks ignore the timeout and fail tests that read while a worker thread
-    # writes.
+    # writes. The process id keeps two test runs on one machine apart.
     DATABASES["default"]["TEST"] = {
-        "NAME": env.str("TEST_SQLITE_NAME", default=str(BASE_DIR / "test-db.sqlite3"))
+        "NAME": env.str(
+            "TEST_SQLITE_NAME",
+            default=str(
+                Path(tempfile.gettempdir())
+                / f"centra-dashboard-test-{os.getpid()}.sqlite3"
+            ),
+        )
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -3,29 +3,6 @@
 import pytest
 
 from clients.models import HttpClient
-from tests.browser import CHROMIUM_ARGS, chromium_or_skip
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture
-def page(live_server, admin_user, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread, which makes
-    # Django refuse ORM calls from the test without this switch.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_or_skip(), args=CHROMIUM_ARGS
-        )
-        page = browser.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(live_server.url + "/login/")
-        page.fill("#id_username", "admin")
-        page.fill("#id_password", "password")
-        page.click("form button[type=submit]")
-        page.wait_for_url(live_server.url + "/")
-        yield page
-        browser.close()
 
 
 def test_identifier_is_proposed_while_typing(page, live_server):
