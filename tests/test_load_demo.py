@@ -37,7 +37,7 @@ def test_demo_creates_client_and_configurations():
     assert incoming.client == outgoing.client == client
 
 
-def test_demo_updates_in_place_and_keeps_runs():
+def test_demo_keeps_user_changes_and_runs():
     load("http://127.0.0.1:8001", "sandbox-token-1234")
     incoming = IncomingConfiguration.objects.get()
     incoming.name = "Changed"
@@ -55,7 +55,20 @@ def test_demo_updates_in_place_and_keeps_runs():
     assert client.base_uri == "http://127.0.0.1:9001"
     assert client.get_secret() == "sandbox-token-1234"
     run.refresh_from_db()
-    assert run.incoming.name == "Pending orders"
+    assert run.incoming.name == "Changed"
+
+
+def test_demo_reset_restores_demo_values():
+    load("http://127.0.0.1:8001", "sandbox-token-1234")
+    IncomingConfiguration.objects.update(name="Changed", variables={"first": 5})
+    HttpClient.objects.update(name="Renamed")
+
+    load("http://127.0.0.1:8001", reset=True)
+
+    incoming = IncomingConfiguration.objects.get()
+    assert incoming.name == "Pending orders"
+    assert incoming.variables == {"first": 50}
+    assert HttpClient.objects.get().name == "Centra sandbox"
 
 
 def test_demo_needs_token_the_first_time():

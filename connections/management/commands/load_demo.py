@@ -84,8 +84,9 @@ class Command(BaseCommand):
         "Create or update the demo set-up against the local Centra sandbox: the "
         "HTTP client “Centra sandbox”, the incoming configuration “Pending "
         "orders” and the outgoing configuration “Confirm order”. Running it "
-        "again updates them in place, found by their identifiers, and keeps "
-        "their runs."
+        "again points the client at the given sandbox URL and token and leaves "
+        "the user's changes to the demo objects alone; --reset restores the "
+        "demo values. Runs are always kept."
     )
 
     def add_arguments(self, parser):
@@ -100,8 +101,13 @@ class Command(BaseCommand):
             help="Sandbox access token. It is required the first time, and later "
             "runs keep the stored token when it is left out.",
         )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Restore the demo values of objects that exist already.",
+        )
 
-    def handle(self, *args, sandbox_url, token, **options):
+    def handle(self, *args, sandbox_url, token, reset, **options):
         sandbox_url = sandbox_url.rstrip("/")
         try:
             URLValidator(schemes=["http", "https"])(sandbox_url)
@@ -111,9 +117,9 @@ class Command(BaseCommand):
             ) from error
 
         with transaction.atomic():
-            client = self.save_client(sandbox_url, token)
-            incoming = self.save_configuration(IncomingForm, INCOMING, client)
-            outgoing = self.save_configuration(OutgoingForm, OUTGOING, client)
+            client = self.save_client(sandbox_url, token, reset)
+            incoming = self.save_configuration(IncomingForm, INCOMING, client, reset)
+            outgoing = self.save_configuration(OutgoingForm, OUTGOING, client, reset)
 
         for obj in (client, incoming, outgoing):
             self.stdout.write(
@@ -121,22 +127,19 @@ class Command(BaseCommand):
             )
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
 
-    def save_client(self, sandbox_url, token):
+    def save_client(self, sandbox_url, token, reset):
         client = HttpClient.objects.filter(identifier=CLIENT_IDENTIFIER).first()
         if client is None:
             client = HttpClient(identifier=CLIENT_IDENTIFIER)
+            reset = True
         if not token and not client.has_secret:
             raise CommandError("Pass the sandbox's access token with --token.")
 
-        client.name = "Centra sandbox"
-        client.description = "The local Centra stand-in started by the demo."
-        client.disabled = False
-        client.prototype = HttpClient.Prototype.CENTRA_GRAPHQL
         client.base_uri = sandbox_url
-        client.auth_kind = HttpClient.AuthKind.BEARER
-        client.logging = HttpClient.Logging.FULL
         if token:
             client.set_secret(token)
+        if reset:
+            self.apply_client_defaults(client)
         try:
             client.full_clean()
         except ValidationError as error:
@@ -144,11 +147,22 @@ class Command(BaseCommand):
         client.save()
         return client
 
-    def save_configuration(self, form_class, values, client):
+    def apply_client_defaults(self, client):
+        client.name = "Centra sandbox"
+        client.description = "The local Centra stand-in started by the demo."
+        client.disabled = False
+        client.prototype = HttpClient.Prototype.CENTRA_GRAPHQL
+        client.auth_kind = HttpClient.AuthKind.BEARER
+        client.logging = HttpClient.Logging.FULL
+
+    def save_configuration(self, form_class, values, client, reset):
         """Save a demo configuration through its form, so it passes the same
-        checks as one saved in the dashboard."""
+        checks as one saved in the dashboard. An existing one is kept as the
+        user left it unless `reset` is set."""
         model = form_class._meta.model
         instance = model.objects.filter(identifier=values["identifier"]).first()
+        if instance is not None and not reset:
+            return instance
         data = {**values, "client": client.code}
         form = form_class(data=_form_data(data), instance=instance)
         if not form.is_valid():
