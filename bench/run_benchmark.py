@@ -5,8 +5,9 @@ outgoing run that publishes them again.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
         .venv/bin/python bench/run_benchmark.py
 
-The script creates a throw-away test database: SQLite in memory by default,
-or "test_<name>" beside the database of DATABASE_URL. It starts the sandbox
+The script creates a throw-away test database: a SQLite file in the
+temporary folder by default, or "test_<name>" beside the database of
+DATABASE_URL. It starts the sandbox
 on a free loopback port with its rate limits raised out of the way, and
 switches the dashboard's own pacing off. For each run it prints the wall
 time and the peak memory of Python allocations. The memory is measured with
