@@ -9,14 +9,16 @@ import logging
 import random
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
 
 from clients.http import send
 from connections.judging import GATEWAY_STATUSES, judge
+from connections.models import PacingWindow
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +26,23 @@ logger = logging.getLogger(__name__)
 PACING_WINDOW_SECONDS = 10.0
 
 
+def next_turn(starts, now, limit, window):
+    """Reserve a turn in a sliding window of request start times.
+
+    `starts` lists the reserved start times, oldest first. Returns the seconds
+    to wait and the new list: at most `limit` starts fall in any `window`
+    seconds.
+    """
+    starts = [start for start in starts if start > now - window]
+    if len(starts) < limit:
+        return 0.0, [*starts, now]
+    turn = starts[0] + window
+    return max(turn - now, 0.0), [*starts[1:], turn]
+
+
 class Pacer:
-    """A sliding window that allows at most `limit` requests in any `window`
-    seconds and returns, for each request, how long to wait for its turn.
+    """A sliding window in this process's memory that allows at most `limit`
+    requests in any `window` seconds.
 
     Waits are reserved under a lock, so threads that share a pacer get
     successive turns.
@@ -36,44 +52,68 @@ class Pacer:
         self.limit = limit
         self.window = window
         self._clock = clock
-        self._starts = deque()
+        self._starts = []
         self._lock = threading.Lock()
 
     def reserve(self):
         """Reserve the next turn and return the seconds to wait for it."""
         with self._lock:
-            now = self._clock()
-            while self._starts and self._starts[0] <= now - self.window:
-                self._starts.popleft()
-            if len(self._starts) < self.limit:
-                self._starts.append(now)
-                return 0.0
-            turn = self._starts.popleft() + self.window
-            self._starts.append(turn)
-            return max(turn - now, 0.0)
+            wait, self._starts = next_turn(
+                self._starts, self._clock(), self.limit, self.window
+            )
+            return wait
 
 
-_pacers = {}
-_pacers_lock = threading.Lock()
+class SharedPacer:
+    """A sliding window kept in the database, so every worker process and
+    every client that sends to the same Centra host share one budget.
+
+    The window's row is locked while a turn is reserved (SELECT ... FOR
+    UPDATE on PostgreSQL, a write transaction on SQLite). Times are Unix
+    seconds, so the processes must share a clock, as on one machine or hosts
+    synchronised by NTP.
+    """
+
+    def __init__(self, key, limit, window=PACING_WINDOW_SECONDS, clock=time.time):
+        self.key = key
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+
+    def reserve(self):
+        """Reserve the next turn and return the seconds to wait for it."""
+        with transaction.atomic():
+            row, _ = PacingWindow.objects.select_for_update().get_or_create(
+                key=self.key
+            )
+            wait, row.starts = next_turn(
+                row.starts, self._clock(), self.limit, self.window
+            )
+            row.save(update_fields=["starts"])
+        return wait
+
+
+def pacing_key(client):
+    """Return the scheme, host and port that `client` sends to.
+
+    Centra's limits belong to one Centra environment, which every token and
+    integration on that host shares, so clients for the same host share a
+    budget.
+    """
+    parts = urlsplit(client.base_uri)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}".lower()
 
 
 def pacer_for(client):
-    """Return the pacer of `client`, or None when pacing is switched off.
+    """Return the pacer of `client`'s host, or None when pacing is off.
 
-    NOTE: pacers live in this process's memory. Runs in one worker process
-    share their client's budget, but each extra worker process (and the web
-    process) paces on its own, so N workers can together send N times the
-    configured rate. Clients are identified by their code, so two clients
-    that point at the same Centra store do not share a budget either.
+    NOTE: only the 10-second request bucket is paced. The hourly buckets and
+    the complexity and mutation buckets are left to Centra's 429 answers.
     """
     limit = settings.CENTRA_REQUESTS_PER_10S
     if not limit:
         return None
-    with _pacers_lock:
-        pacer = _pacers.get(client.code)
-        if pacer is None or pacer.limit != limit:
-            pacer = _pacers[client.code] = Pacer(limit)
-        return pacer
+    return SharedPacer(pacing_key(client), limit)
 
 
 def backoff_delay(attempt):

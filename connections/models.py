@@ -333,3 +333,14 @@ class EnvironmentVariable(models.Model):
 
     def get_value(self):
         return crypto.decrypt(self.value_encrypted)
+
+
+class PacingWindow(models.Model):
+    """Start times of the latest requests to one Centra host, which every
+    worker process reads to pace its requests."""
+
+    key = models.CharField(max_length=300, unique=True)
+    starts = models.JSONField(default=list)
+
+    def __str__(self):
+        return self.key

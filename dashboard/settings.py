@@ -171,9 +171,10 @@ HTTP_MAX_RESPONSE_BYTES = env.int("HTTP_MAX_RESPONSE_BYTES", default=50 * 1024 *
 RETRY_BASE_DELAY = env.float("RETRY_BASE_DELAY", default=1.0)
 RETRY_MAX_DELAY = env.float("RETRY_MAX_DELAY", default=30.0)
 RETRY_AFTER_CEILING = env.float("RETRY_AFTER_CEILING", default=60.0)
-# Requests that one client sends in any 10 seconds, per worker process, so it
-# stays under Centra's rate limit instead of running into 429s. Centra's
-# documented default bucket is 20 requests per 10 s. 0 switches pacing off.
+# Requests that all workers together send to one Centra host in any 10
+# seconds, so they stay under Centra's rate limit instead of running into
+# 429s. Centra's documented default bucket is 20 requests per 10 s. 0 switches
+# pacing off.
 CENTRA_REQUESTS_PER_10S = env.int("CENTRA_REQUESTS_PER_10S", default=20)
 # A running run whose worker saved no progress for this many seconds is
 # marked failed, because its worker has stopped.

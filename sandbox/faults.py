@@ -19,10 +19,14 @@ request takes the first of these that applies:
 6. `html_error` responds with an HTML error page and `html_status`
    (default 200, the status a misconfigured proxy sends).
 7. `string_errors` responds with HTTP 200 and `{"errors": "<text>"}`.
+8. `object_errors` responds with HTTP 200 and `{"errors": {"message":
+   "<text>"}}`, a single error object where GraphQL requires a list.
+9. `null_data` responds with HTTP 200 and `{"data": null}`, without errors.
 
-The responses of steps 3 to 7 are sent without running the request, so
+The responses of steps 3 to 9 are sent without running the request, so
 nothing in the store changes. Otherwise the request runs and its response
-can be changed: `huge_body` pads it to about that many bytes of valid JSON,
+can be changed: `empty_errors` adds `"errors": []` to a response that has no
+`errors` member, `huge_body` pads it to about that many bytes of valid JSON,
 `truncated_body` cuts it in half (with a Content-Length that matches the cut
 body), and `trickle` sends the body one byte at a time with that many
 seconds between bytes.
@@ -47,13 +51,25 @@ FAULT_DEFAULTS = {
     "html_error": False,
     "html_status": 200,
     "string_errors": False,
+    "object_errors": False,
+    "null_data": False,
+    "empty_errors": False,
     "huge_body": 0,
     "truncated_body": False,
     "trickle": 0.0,
 }
-BOOLEAN_OPTIONS = {"hang", "html_error", "string_errors", "truncated_body"}
+BOOLEAN_OPTIONS = {
+    "hang",
+    "html_error",
+    "string_errors",
+    "object_errors",
+    "null_data",
+    "empty_errors",
+    "truncated_body",
+}
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 STRING_ERRORS_TEXT = "Internal error: the order service is unavailable."
+OBJECT_ERRORS_TEXT = "Internal error: the pricing service timed out."
 _KNOWN_STATUSES = {status.value for status in http.HTTPStatus}
 
 
@@ -74,6 +90,7 @@ class FaultPlan:
     latency: float = 0.0
     hang: bool = False
     replacement: Replacement | None = None
+    empty_errors: bool = False
     huge_body: int = 0
     truncated_body: bool = False
     trickle: float = 0.0
@@ -204,6 +221,7 @@ class Faults:
             plan = FaultPlan(
                 latency=options["latency"],
                 hang=options["hang"],
+                empty_errors=options["empty_errors"],
                 huge_body=options["huge_body"],
                 truncated_body=options["truncated_body"],
                 trickle=options["trickle"],
@@ -239,9 +257,27 @@ class Faults:
             return Replacement(options["html_status"], _error_page(502))
 
         if options["string_errors"]:
-            return Replacement(
-                200,
-                json.dumps({"errors": STRING_ERRORS_TEXT}).encode(),
-                content_type="application/json",
-            )
+            return _json_replacement({"errors": STRING_ERRORS_TEXT})
+
+        if options["object_errors"]:
+            return _json_replacement({"errors": {"message": OBJECT_ERRORS_TEXT}})
+
+        if options["null_data"]:
+            return _json_replacement({"data": None})
         return None
+
+
+def _json_replacement(body: dict) -> Replacement:
+    return Replacement(200, json.dumps(body).encode(), content_type="application/json")
+
+
+def with_empty_errors(body: dict) -> dict:
+    """Return `body` with `"errors": []` after `data`, unless it has `errors`."""
+    if "errors" in body:
+        return body
+    changed = {}
+    if "data" in body:
+        changed["data"] = body["data"]
+    changed["errors"] = []
+    changed.update(body)
+    return changed

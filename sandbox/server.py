@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from sandbox.api import ApiResponse, GraphQLEndpoint
 from sandbox.encoding import dumps
-from sandbox.faults import FaultPlan, Faults
+from sandbox.faults import FaultPlan, Faults, with_empty_errors
 from sandbox.ratelimit import RateLimiter, normalize_quotas
 from sandbox.store import Store
 from sandbox.tokens import TokenRegistry
@@ -406,7 +406,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(status, {"Content-Type": "application/json"}, body)
 
     def _send_api_response(self, response, plan, interrupt=None) -> None:
-        data = encode_body(response.body, plan.huge_body)
+        body = with_empty_errors(response.body) if plan.empty_errors else response.body
+        data = encode_body(body, plan.huge_body)
         if plan.truncated_body:
             data = data[: len(data) // 2]
         headers = {"Content-Type": "application/json; charset=utf-8"}

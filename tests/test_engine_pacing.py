@@ -3,7 +3,10 @@ real runs against the sandbox is in test_engine_network.py."""
 
 import threading
 
-from connections.attempts import Pacer, backoff_delay
+import pytest
+
+from clients.models import HttpClient
+from connections.attempts import Pacer, SharedPacer, backoff_delay, pacing_key
 from connections.graphql_tools import operation_type, query_variable_names
 
 
@@ -102,3 +105,34 @@ def test_operation_type():
     assert operation_type("mutation M { confirmOrder { x } }") == "mutation"
     assert operation_type("{ orders { number } }") == "query"
     assert operation_type("nonsense") == ""
+
+
+@pytest.mark.django_db
+def test_shared_pacer_budget_spans_instances():
+    clock = Clock()
+    first = SharedPacer("http://centra.test", 2, window=10, clock=clock)
+    second = SharedPacer("http://centra.test", 2, window=10, clock=clock)
+
+    waits = [first.reserve(), second.reserve(), first.reserve(), second.reserve()]
+
+    assert waits == [0.0, 0.0, 10.0, 10.0]
+
+
+@pytest.mark.django_db
+def test_shared_pacer_keys_are_independent():
+    clock = Clock()
+    store_a = SharedPacer("http://a.test", 1, window=10, clock=clock)
+    store_b = SharedPacer("http://b.test", 1, window=10, clock=clock)
+
+    assert store_a.reserve() == 0.0
+    assert store_b.reserve() == 0.0
+    assert store_a.reserve() == 10.0
+
+
+def test_pacing_key_is_shared_by_clients_of_one_host():
+    graphql = HttpClient(base_uri="https://Shop.Centra.test/graphql")
+    root = HttpClient(base_uri="https://shop.centra.test")
+    other_port = HttpClient(base_uri="https://shop.centra.test:8443")
+
+    assert pacing_key(graphql) == pacing_key(root) == "https://shop.centra.test"
+    assert pacing_key(other_port) == "https://shop.centra.test:8443"
