@@ -8,7 +8,8 @@ entities. Any other value fails the run.
 
 A problem on the first page fails the run. A problem on a later page ends
 the run as partial. The entities of the earlier pages are kept, and the
-error names the page where the run stopped.
+error names the page where the run stopped. GraphQL errors accepted with
+partial data on earlier pages are listed after that reason.
 """
 
 import copy
@@ -227,7 +228,7 @@ def run_incoming(context):
         try:
             fetched = _fetch_page(context, pager, variables, request_uri, page)
         except RunStopped as stop:
-            raise _with_summary(stop, run, notes) from None
+            raise _explain_stop(stop, run, notes, accepted_errors) from None
         document, errors = fetched
         accepted_errors.extend(f"page {page}: {error}" for error in errors)
 
@@ -238,7 +239,7 @@ def run_incoming(context):
                 f"The entities path {path_text} is not in the response: {error}",
                 Run.Status.PARTIAL if page > 1 else Run.Status.FAILED,
             )
-            raise _with_summary(stop, run, notes) from error
+            raise _explain_stop(stop, run, notes, accepted_errors) from error
         entities, skipped = split_entities(found, path_text)
         if skipped:
             notes.append(
@@ -256,7 +257,7 @@ def run_incoming(context):
         try:
             more = pager.advance(page, document, raw_count, entities)
         except RunStopped as stop:
-            raise _with_summary(stop, run, notes) from None
+            raise _explain_stop(stop, run, notes, accepted_errors) from None
         if not more:
             break
 
@@ -321,8 +322,15 @@ def _summary(run, path_text, notes):
     return " ".join([text, *notes])
 
 
-def _with_summary(stop, run, notes):
+def _explain_stop(stop, run, notes, accepted_errors):
+    """Add the summary of what was kept to `stop`, and to its message the
+    GraphQL errors accepted with partial data before it."""
     stop.summary = _summary_after_stop(run, notes)
+    if accepted_errors:
+        stop.message += (
+            " Before that, Centra returned GraphQL errors with partial data: "
+            f"{_list_errors(accepted_errors)}"
+        )
     return stop
 
 

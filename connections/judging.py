@@ -9,6 +9,7 @@ HTTP date.
 import email.utils
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -38,6 +39,8 @@ RUN_STOPPING_ERROR_KINDS = frozenset(
     }
 )
 MAX_ERRORS_LISTED = 10
+HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+MAX_TITLE_LENGTH = 100
 
 
 @dataclass
@@ -108,8 +111,19 @@ def judge(exchange, *, check_user_errors=False):
     """Judge one attempt's Exchange and return a Verdict.
 
     With `check_user_errors` (mutations), a response whose `data` contains a
-    non-empty `userErrors` list is a failure too.
+    non-empty `userErrors` list is a failure too, and the message of a
+    response that cannot be read adds that the mutation's result is unknown.
     """
+    verdict = _judge_exchange(exchange, check_user_errors)
+    if check_user_errors and verdict.outcome == Outcome.INVALID_RESPONSE:
+        verdict.message += (
+            " Whether the mutation was applied is unknown, so check in Centra "
+            "before running it again."
+        )
+    return verdict
+
+
+def _judge_exchange(exchange, check_user_errors):
     if exchange.error:
         return _judge_transport_error(exchange)
 
@@ -119,7 +133,10 @@ def judge(exchange, *, check_user_errors=False):
             header(exchange.response_headers, "Retry-After")
         )
         if status == 429:
-            message = "Rate limited: Centra responded with HTTP 429 Too Many Requests."
+            message = "Rate limited: Centra responded with HTTP 429 Too Many Requests"
+            if retry_after is not None:
+                message += f" and Retry-After: {_seconds_text(retry_after)}"
+            message += "."
         else:
             message = f"Centra responded with {_status_text(status)}."
         return Verdict(
@@ -155,16 +172,25 @@ def judge(exchange, *, check_user_errors=False):
 
 def _judge_transport_error(exchange):
     kind = exchange.error_kind
+    message = exchange.error
     if kind == ErrorKind.TOO_LARGE:
         outcome = Outcome.INVALID_RESPONSE
+        message += (
+            " Ask for fewer entities or fields per request, or raise the limit "
+            "with the HTTP_MAX_RESPONSE_BYTES environment variable."
+        )
     else:
         outcome = Outcome.NETWORK_ERROR
     return Verdict(
         outcome,
-        exchange.error,
+        message,
         retryable=kind in RETRYABLE_ERROR_KINDS,
         stops_run=kind in RUN_STOPPING_ERROR_KINDS,
     )
+
+
+def _seconds_text(seconds):
+    return f"{round(seconds, 1):g} s"
 
 
 def _status_text(status):
@@ -215,10 +241,13 @@ def _judge_body(exchange, check_user_errors):
         )
 
     if body.lstrip()[:1] == b"<":
+        title = _html_title(body)
+        page = f"an HTML page titled “{title}”" if title else "an HTML page"
         return Verdict(
             Outcome.INVALID_RESPONSE,
-            f"Centra responded with {status} and an HTML page instead of JSON. Check "
-            "that the request URI points at the GraphQL endpoint.",
+            f"Centra responded with {status} and {page} instead of JSON. Check "
+            "that the request URI points at the GraphQL endpoint and that no proxy "
+            "or login page is in between.",
         )
 
     try:
@@ -243,19 +272,39 @@ def _judge_body(exchange, check_user_errors):
     return judge_document(document, check_user_errors=check_user_errors)
 
 
+def _html_title(body):
+    """Return the text of the page's <title>, shortened, or ""."""
+    match = HTML_TITLE.search(body)
+    if match is None:
+        return ""
+    title = " ".join(match.group(1).decode("utf-8", errors="replace").split())
+    if len(title) > MAX_TITLE_LENGTH:
+        title = title[: MAX_TITLE_LENGTH - 1] + "…"
+    return title
+
+
 def _describe_bad_json(exchange, error):
     received = len(exchange.response_body)
-    declared = header(exchange.response_headers, "Content-Length")
+    declared = header(exchange.response_headers, "Content-Length") or ""
+    declared = int(declared) if declared.isdigit() else None
+    # The body is stored decompressed, so only an uncompressed body can be
+    # compared with its Content-Length.
+    compressed = bool(header(exchange.response_headers, "Content-Encoding"))
     # An unterminated string runs to the end of the text, so it is cut off too.
     cut_off = error.pos >= len(error.doc.rstrip()) or error.msg.startswith(
         "Unterminated string"
     )
-    if declared and declared.isdigit() and int(declared) > received:
+    if declared is not None and declared > received:
         cut_off = True
     if cut_off:
         detail = f"it ends after {received} bytes"
-        if declared and declared.isdigit():
+        if declared is not None and declared > received:
             detail += f" although Content-Length is {declared}"
+        elif declared == received and not compressed:
+            detail += (
+                ", all that its Content-Length declares, so the server sent an "
+                "incomplete document"
+            )
         return f"The response is not valid JSON and looks cut off: {detail}."
     return (
         f"The response is not valid JSON: {error.msg} (line {error.lineno}, "
@@ -278,10 +327,9 @@ def judge_document(document, *, check_user_errors=False):
             errors=errors,
         )
     if data is None:
-        reason = "data: null" if "data" in document else "no data member"
         return Verdict(
             Outcome.INVALID_RESPONSE,
-            f"The response has {reason} and no errors.",
+            _describe_missing_data(document),
             document=document,
             extensions=extensions,
         )
@@ -295,6 +343,18 @@ def judge_document(document, *, check_user_errors=False):
             errors=problems,
         )
     return Verdict(Outcome.OK, document=document, extensions=extensions)
+
+
+def _describe_missing_data(document):
+    if "data" in document:
+        return (
+            "Centra returned data: null and no errors, so the response has no "
+            "result and does not say why."
+        )
+    return (
+        "The response has no data member and no errors, so it has no result and "
+        "does not say why."
+    )
 
 
 def normalize_errors(raw):

@@ -27,6 +27,24 @@ query Orders($limit: Int, $page: Int, $where: OrderFilter) {
 }
 """
 
+# Asked with a token that has only Order:read, this query gets the orders
+# and an authorization error for each of the other two fields.
+PARTIAL_QUERY = """
+query Partial {
+  orders(limit: 2, sort: [number_ASC]) { number }
+  products(limit: 1) { id }
+  markets { id }
+}
+"""
+PRODUCTS_ERROR = (
+    "You need Product:read permission to access products. "
+    "(path: products; category: authorization)"
+)
+MARKETS_ERROR = (
+    "You need Market:read permission to access markets. "
+    "(path: markets; category: authorization)"
+)
+
 CONNECTION_QUERY = """
 query Connection($first: Int, $after: String) {
   orderConnection(first: $first, after: $after, sort: [number_ASC]) {
@@ -298,26 +316,28 @@ def test_graphql_errors_fail_run(sandbox):
 def test_partial_data_fails_by_default(sandbox):
     token = sandbox.add_token(["Order:read"])
     configuration = make_incoming(
-        make_client(sandbox, token=token),
-        query="query { orders(limit: 2, sort: [number_ASC]) { number } "
-        "products(limit: 1) { id } }",
-        variables={},
+        make_client(sandbox, token=token), query=PARTIAL_QUERY, variables={}
     )
 
     run = run_it(configuration)
 
     assert run.status == Run.Status.FAILED
-    assert "Product:read" in run.error
-    assert "Accept partial data" in run.error
+    assert run.error == (
+        f"Centra returned 2 GraphQL errors: 1) {PRODUCTS_ERROR} 2) "
+        f"{MARKETS_ERROR}. The response also has partial data, which is kept "
+        "only when “Accept partial data” is on."
+    )
     assert run.entity_count == 0
+    log = run.request_logs.get()
+    assert log.status_code == 200
+    assert log.outcome == RequestLog.Outcome.GRAPHQL_ERROR
 
 
 def test_partial_data_accepted_keeps_entities(sandbox):
     token = sandbox.add_token(["Order:read"])
     configuration = make_incoming(
         make_client(sandbox, token=token),
-        query="query { orders(limit: 2, sort: [number_ASC]) { number } "
-        "products(limit: 1) { id } }",
+        query=PARTIAL_QUERY,
         variables={},
         accept_partial_data=True,
     )
@@ -326,8 +346,16 @@ def test_partial_data_accepted_keeps_entities(sandbox):
 
     assert run.status == Run.Status.PARTIAL
     assert run.entity_count == 2
-    assert "Product:read" in run.error
-    assert run.error.startswith("Centra returned GraphQL errors with partial data")
+    assert [entity.data for entity in run.entities.all()] == [
+        {"number": 3800},
+        {"number": 3801},
+    ]
+    assert run.error == (
+        "Centra returned GraphQL errors with partial data. The entities it "
+        f"returned were kept. 1) page 1: {PRODUCTS_ERROR} 2) page 1: "
+        f"{MARKETS_ERROR}"
+    )
+    assert run.summary == "2 entities."
 
 
 def test_string_errors_are_shown_as_text(sandbox):
@@ -336,7 +364,53 @@ def test_string_errors_are_shown_as_text(sandbox):
     run = run_it(make_incoming(make_client(sandbox)))
 
     assert run.status == Run.Status.FAILED
-    assert "the order service is unavailable" in run.error
+    assert run.error == (
+        "Centra returned a GraphQL error: Internal error: the order service is "
+        "unavailable."
+    )
+    assert run.request_logs.get().outcome == RequestLog.Outcome.GRAPHQL_ERROR
+
+
+def test_object_errors_are_shown_as_text(sandbox):
+    sandbox.faults.set(object_errors=True)
+
+    run = run_it(make_incoming(make_client(sandbox)))
+
+    assert run.status == Run.Status.FAILED
+    assert run.error == (
+        "Centra returned a GraphQL error: Internal error: the pricing service "
+        "timed out."
+    )
+    assert run.entity_count == 0
+    assert run.request_logs.get().outcome == RequestLog.Outcome.GRAPHQL_ERROR
+
+
+def test_empty_errors_list_is_success(sandbox):
+    sandbox.faults.set(empty_errors=True)
+
+    run = run_it(make_incoming(make_client(sandbox)))
+
+    assert run.status == Run.Status.SUCCEEDED
+    assert run.error == ""
+    assert run.entities.get().data["number"] == 3957
+    log = run.request_logs.get()
+    assert log.outcome == RequestLog.Outcome.OK
+    assert '"errors": []' in log.response_body
+
+
+def test_null_data_fails_clearly(sandbox):
+    sandbox.faults.set(null_data=True)
+
+    run = run_it(make_incoming(make_client(sandbox)))
+
+    assert run.status == Run.Status.FAILED
+    assert run.error == (
+        "Centra returned data: null and no errors, so the response has no result "
+        "and does not say why."
+    )
+    assert run.entity_count == 0
+    assert run.request_count == 1
+    assert run.request_logs.get().outcome == RequestLog.Outcome.INVALID_RESPONSE
 
 
 def test_html_answer_is_named_and_kept(sandbox):
@@ -345,7 +419,11 @@ def test_html_answer_is_named_and_kept(sandbox):
     run = run_it(make_incoming(make_client(sandbox)))
 
     assert run.status == Run.Status.FAILED
-    assert "HTML page instead of JSON" in run.error
+    assert run.error == (
+        "Centra responded with HTTP 200 OK and an HTML page titled “502 Bad "
+        "Gateway” instead of JSON. Check that the request URI points at the "
+        "GraphQL endpoint and that no proxy or login page is in between."
+    )
     log = run.request_logs.get()
     assert "<html>" in log.response_body
     assert log.outcome == RequestLog.Outcome.INVALID_RESPONSE

@@ -101,7 +101,29 @@ def test_partial_data_is_flagged():
 def test_data_null_without_errors_is_invalid():
     verdict = judge(exchange(body={"data": None}))
     assert verdict.outcome == Outcome.INVALID_RESPONSE
-    assert verdict.message == "The response has data: null and no errors."
+    assert verdict.message == (
+        "Centra returned data: null and no errors, so the response has no result "
+        "and does not say why."
+    )
+
+
+def test_missing_data_member_is_invalid():
+    verdict = judge(exchange(body={"extensions": {}}))
+    assert verdict.outcome == Outcome.INVALID_RESPONSE
+    assert verdict.message.startswith("The response has no data member and no errors")
+
+
+def test_unreadable_mutation_result_is_unknown():
+    verdict = judge(exchange(body={"data": None}), check_user_errors=True)
+    assert verdict.message.endswith(
+        "Whether the mutation was applied is unknown, so check in Centra before "
+        "running it again."
+    )
+
+
+def test_query_result_has_no_mutation_note():
+    verdict = judge(exchange(body=b"<html></html>"))
+    assert "mutation" not in verdict.message
 
 
 def test_html_body_is_named():
@@ -112,6 +134,21 @@ def test_html_body_is_named():
     )
     assert verdict.outcome == Outcome.INVALID_RESPONSE
     assert "HTML page instead of JSON" in verdict.message
+
+
+def test_html_title_is_named():
+    page = b"<!DOCTYPE html><html><head><title>\n  Sign in\n</title></head></html>"
+    verdict = judge(exchange(body=page, headers={"Content-Type": "text/html"}))
+    assert verdict.message.startswith(
+        "Centra responded with HTTP 200 OK and an HTML page titled “Sign in” "
+        "instead of JSON."
+    )
+
+
+def test_long_html_title_is_shortened():
+    page = b"<html><title>" + b"x" * 300 + b"</title></html>"
+    verdict = judge(exchange(body=page))
+    assert "“" + "x" * 99 + "…”" in verdict.message
 
 
 def test_json_with_html_content_type_is_read():
@@ -135,6 +172,21 @@ def test_content_length_shows_cut_off():
         )
     )
     assert "Content-Length is 900" in verdict.message
+
+
+def test_cut_body_with_matching_length_is_named():
+    body = b'{"data": {"orders": [{"number": 1'
+    verdict = judge(
+        exchange(
+            body=body,
+            headers={"Content-Type": "application/json", "Content-Length": "33"},
+        )
+    )
+    assert verdict.message == (
+        "The response is not valid JSON and looks cut off: it ends after 33 "
+        "bytes, all that its Content-Length declares, so the server sent an "
+        "incomplete document."
+    )
 
 
 def test_invalid_json_names_position():
@@ -191,6 +243,17 @@ def test_retry_after_seconds_is_read():
     headers = {"retry-after": "7"}
     verdict = judge(exchange(status=429, body=b"", headers=headers))
     assert verdict.retry_after == 7.0
+    assert verdict.message == (
+        "Rate limited: Centra responded with HTTP 429 Too Many Requests and "
+        "Retry-After: 7 s."
+    )
+
+
+def test_rate_limit_without_retry_after():
+    verdict = judge(exchange(status=429, body=b""))
+    assert verdict.message == (
+        "Rate limited: Centra responded with HTTP 429 Too Many Requests."
+    )
 
 
 def test_retry_after_http_date():
@@ -221,6 +284,10 @@ def test_too_large_is_not_retried():
     verdict = judge(failed)
     assert verdict.outcome == Outcome.INVALID_RESPONSE
     assert not verdict.retryable
+    assert verdict.message == (
+        "Too large. Ask for fewer entities or fields per request, or raise the "
+        "limit with the HTTP_MAX_RESPONSE_BYTES environment variable."
+    )
 
 
 def test_user_errors_fail_a_mutation():

@@ -35,6 +35,21 @@ mutation Hold($number: Int!, $reason: String) {
 """
 
 
+# With a token that lacks Event:write, an entity whose `events` is true gets
+# an authorization error for confirmEvents next to the confirmed order.
+CONFIRM_WITH_EVENTS = """
+mutation ConfirmWithEvents($number: Int!, $events: Boolean!) {
+  confirmOrder(input: {order: {number: $number}}) {
+    order { number status }
+    userErrors { message path }
+  }
+  confirmEvents(input: {eventsIds: []}) @include(if: $events) {
+    userErrors { message path }
+  }
+}
+"""
+
+
 @pytest.fixture(autouse=True)
 def fast_retries(settings):
     settings.RETRY_BASE_DELAY = 0.01
@@ -123,8 +138,13 @@ def test_mixed_results_make_partial_run(sandbox):
     assert run.failed_count == 1
     statuses = list(run.entities.values_list("status", flat=True))
     assert statuses == ["sent", "failed", "sent"]
-    assert "Order with number 99999 was not found" in run.error
-    assert run.error.startswith("Entity 2 failed")
+    assert run.error == (
+        "Entity 2 failed: Centra returned a userError: Order with number 99999 "
+        "was not found. (path: input.order.number)."
+    )
+    assert run.entities.get(position=2).error == run.error.removeprefix(
+        "Entity 2 failed: "
+    )
 
 
 def test_all_failed_make_failed_run(sandbox):
@@ -173,8 +193,94 @@ def test_graphql_errors_fail_entity(sandbox):
 
     assert run.status == Run.Status.FAILED
     entity = run.entities.get()
-    assert "Order:write" in entity.error
+    assert entity.error == (
+        "Centra returned a GraphQL error: You need Order:write permission to "
+        "access confirmOrder. (path: confirmOrder; category: authorization)."
+    )
+    assert run.error == f"Entity 1 failed: {entity.error}"
+    assert run.request_logs.get().outcome == RequestLog.Outcome.GRAPHQL_ERROR
     assert sandbox.store.order_by_number(3957)["status"] == "PENDING"
+
+
+def test_graphql_errors_fail_only_their_entity(sandbox):
+    token = sandbox.add_token(["Order:write"])
+    configuration = make_outgoing(
+        make_client(sandbox, token=token),
+        query=CONFIRM_WITH_EVENTS,
+        variables={"number": "&{number}", "events": "&{events}"},
+    )
+    entities = [
+        {"number": 3957, "events": False},
+        {"number": 3805, "events": True},
+        {"number": 3806, "events": False},
+    ]
+
+    run = run_it(configuration, entities)
+
+    assert run.status == Run.Status.PARTIAL
+    assert run.sent_count == 2
+    assert run.failed_count == 1
+    statuses = list(run.entities.values_list("status", flat=True))
+    assert statuses == ["sent", "failed", "sent"]
+    failed = run.entities.get(position=2)
+    assert failed.error == (
+        "Centra returned a GraphQL error: You need Event:write permission to "
+        "access confirmEvents. (path: confirmEvents; category: authorization)."
+    )
+    assert run.error == f"Entity 2 failed: {failed.error}"
+    outcomes = list(run.request_logs.order_by("pk").values_list("outcome", flat=True))
+    assert outcomes == ["ok", "graphql_error", "ok"]
+    assert sandbox.store.order_by_number(3806)["status"] == "CONFIRMED"
+
+
+def test_empty_errors_list_sends_entity(sandbox):
+    sandbox.faults.set(empty_errors=True)
+
+    run = run_it(make_outgoing(make_client(sandbox)), [{"number": 3957}])
+
+    assert run.status == Run.Status.SUCCEEDED
+    assert run.entities.get().status == "sent"
+    assert run.request_logs.get().outcome == RequestLog.Outcome.OK
+    assert sandbox.store.order_by_number(3957)["status"] == "CONFIRMED"
+
+
+@pytest.mark.parametrize(
+    ("fault", "text"),
+    [
+        ("string_errors", "Internal error: the order service is unavailable."),
+        ("object_errors", "Internal error: the pricing service timed out."),
+    ],
+)
+def test_malformed_errors_fail_entities_as_text(sandbox, fault, text):
+    sandbox.faults.set(**{fault: True})
+    entities = [{"number": 3957}, {"number": 3805}]
+
+    run = run_it(make_outgoing(make_client(sandbox)), entities)
+
+    assert run.status == Run.Status.FAILED
+    assert run.request_count == 2
+    for entity in run.entities.all():
+        assert entity.status == "failed"
+        assert entity.error == f"Centra returned a GraphQL error: {text}"
+    assert run.error == (
+        f"2 of 2 entities failed. The first, entity 1: Centra returned a GraphQL "
+        f"error: {text}"
+    )
+    assert sandbox.store.order_by_number(3957)["status"] == "PENDING"
+
+
+def test_null_data_fails_entity_as_unknown(sandbox):
+    sandbox.faults.set(null_data=True)
+
+    run = run_it(make_outgoing(make_client(sandbox)), [{"number": 3957}])
+
+    assert run.status == Run.Status.FAILED
+    assert run.entities.get().error == (
+        "Centra returned data: null and no errors, so the response has no result "
+        "and does not say why. Whether the mutation was applied is unknown, so "
+        "check in Centra before running it again."
+    )
+    assert run.request_count == 1
 
 
 def test_refused_token_stops_run(sandbox):

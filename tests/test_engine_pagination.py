@@ -24,26 +24,59 @@ query Orders($limit: Int, $page: Int) {
 """
 
 
+# Asked with a token that has only Order:read, every page gets its orders
+# and an authorization error for products.
+PARTIAL_CONNECTION_QUERY = """
+query Connection($first: Int, $after: String) {
+  orderConnection(first: $first, after: $after, sort: [number_ASC]) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { number } }
+  }
+  products(limit: 1) { id }
+}
+"""
+PRODUCTS_ERROR = (
+    "You need Product:read permission to access products. "
+    "(path: products; category: authorization)"
+)
+
+
 @pytest.fixture(autouse=True)
 def fast_retries(settings):
     settings.RETRY_BASE_DELAY = 0.01
     settings.RETRY_MAX_DELAY = 0.05
 
 
-def make_client(sandbox):
+def make_client(sandbox, token=None):
     client = HttpClient.objects.create(
         name="Sandbox", identifier="sandbox", base_uri=sandbox.url
     )
-    client.set_secret(sandbox.token)
+    client.set_secret(token or sandbox.token)
     client.save()
     return client
 
 
-def cursor_configuration(sandbox, **fields):
+def faults_from_request(monkeypatch, sandbox, number, **options):
+    """Switch the sandbox's faults to `options` at its `number`th request, so
+    the pages before it are answered normally."""
+    plan = sandbox.faults.plan
+    planned = 0
+
+    def plan_and_switch():
+        nonlocal planned
+        planned += 1
+        if planned == number:
+            sandbox.faults.set(**options)
+        return plan()
+
+    monkeypatch.setattr(sandbox.faults, "plan", plan_and_switch)
+
+
+def cursor_configuration(sandbox, token=None, **fields):
     values = {
         "name": "Orders by cursor",
         "identifier": "orders-by-cursor",
-        "client": make_client(sandbox),
+        "client": make_client(sandbox, token),
         "request_uri": "/graphql",
         "query": CONNECTION_QUERY,
         "variables": {"first": 50},
@@ -284,3 +317,94 @@ def test_failure_on_later_page_keeps_earlier_entities(sandbox):
     )
     assert run.entity_count == run.page_count * 10
     assert run.entity_count > 0
+
+
+def test_null_data_on_later_page_stops(sandbox, monkeypatch):
+    faults_from_request(monkeypatch, sandbox, 2, null_data=True)
+
+    run = run_it(cursor_configuration(sandbox))
+
+    assert run.status == Run.Status.PARTIAL
+    assert run.error == (
+        "Page 2 failed: Centra returned data: null and no errors, so the response "
+        "has no result and does not say why."
+    )
+    assert run.entity_count == 50
+    assert run.page_count == 1
+    assert run.summary == "50 entities kept from 1 page."
+    assert len(sandbox.requests_seen) == 2
+
+
+def test_null_data_on_first_page_fails(sandbox):
+    sandbox.faults.set(null_data=True)
+
+    run = run_it(cursor_configuration(sandbox))
+
+    assert run.status == Run.Status.FAILED
+    assert run.error.startswith("Centra returned data: null and no errors")
+    assert run.entity_count == 0
+    assert len(sandbox.requests_seen) == 1
+
+
+def test_accepted_errors_kept_when_later_page_fails(sandbox, monkeypatch):
+    token = sandbox.add_token(["Order:read"])
+    configuration = cursor_configuration(
+        sandbox,
+        token,
+        query=PARTIAL_CONNECTION_QUERY,
+        accept_partial_data=True,
+    )
+    faults_from_request(monkeypatch, sandbox, 3, error_rate=1.0, error_statuses=[500])
+
+    run = run_it(configuration)
+
+    assert run.status == Run.Status.PARTIAL
+    assert run.error == (
+        "Page 3 failed: Centra responded with HTTP 500 Internal Server Error. "
+        "Before that, Centra returned GraphQL errors with partial data: "
+        f"1) page 1: {PRODUCTS_ERROR} 2) page 2: {PRODUCTS_ERROR}"
+    )
+    assert run.entity_count == 100
+    assert run.summary == "100 entities kept from 2 pages."
+
+
+def test_accepted_errors_kept_at_max_pages(sandbox):
+    token = sandbox.add_token(["Order:read"])
+    configuration = cursor_configuration(
+        sandbox,
+        token,
+        query=PARTIAL_CONNECTION_QUERY,
+        accept_partial_data=True,
+        max_pages=2,
+    )
+
+    run = run_it(configuration)
+
+    assert run.status == Run.Status.PARTIAL
+    assert run.error == (
+        "Stopped after 2 pages (the configured maximum); more pages remain. "
+        "Before that, Centra returned GraphQL errors with partial data: "
+        f"1) page 1: {PRODUCTS_ERROR} 2) page 2: {PRODUCTS_ERROR}"
+    )
+    assert run.entity_count == 100
+
+
+def test_accepted_errors_kept_when_null_data_stops(sandbox, monkeypatch):
+    token = sandbox.add_token(["Order:read"])
+    configuration = cursor_configuration(
+        sandbox,
+        token,
+        query=PARTIAL_CONNECTION_QUERY,
+        accept_partial_data=True,
+    )
+    faults_from_request(monkeypatch, sandbox, 2, null_data=True)
+
+    run = run_it(configuration)
+
+    assert run.status == Run.Status.PARTIAL
+    assert run.error.startswith("Page 2 failed: Centra returned data: null")
+    assert run.error.endswith(
+        "Before that, Centra returned GraphQL errors with partial data: "
+        f"1) page 1: {PRODUCTS_ERROR}"
+    )
+    assert run.entity_count == 50

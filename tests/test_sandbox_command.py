@@ -10,6 +10,8 @@ import pytest
 import requests
 from django.core.management import CommandError, call_command
 
+from sandbox.faults import parse_fault_argument
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -92,6 +94,39 @@ def test_command_uses_token_and_fault_flags():
     assert "Active faults: {'fail_next': 1}" in lines
     assert [r.status_code for r in responses] == [503, 200]
     assert responses[1].json()["data"]["order"] == {"status": "PENDING"}
+
+
+def test_command_fault_flag_sets_null_data():
+    process, lines = start_command("--orders", "5", "--fault", "null_data=true")
+    try:
+        banner = "\n".join(lines)
+        endpoint = re.search(r"GraphQL endpoint: (\S+)", banner).group(1)
+        token = re.search(r"Access token \(all permissions\): (\S+)", banner).group(1)
+        response = requests.post(
+            endpoint,
+            json={"query": "{ order(number: 3957) { status } }"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+    finally:
+        interrupt(process)
+
+    assert "Active faults: {'null_data': True}" in lines
+    assert response.status_code == 200
+    assert response.json() == {"data": None}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("empty_errors=true", ("empty_errors", True)),
+        ("null_data=on", ("null_data", True)),
+        ("object_errors=1", ("object_errors", True)),
+        ("object_errors=false", ("object_errors", False)),
+    ],
+)
+def test_fault_argument_reads_answer_faults(text, expected):
+    assert parse_fault_argument(text) == expected
 
 
 def test_command_stops_cleanly_on_sigterm():

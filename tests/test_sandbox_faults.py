@@ -8,6 +8,7 @@ import time
 import pytest
 import requests
 
+from sandbox.faults import OBJECT_ERRORS_TEXT
 from sandbox.server import SandboxServer
 
 QUERY = "{ __typename }"
@@ -128,6 +129,79 @@ def test_string_errors_are_text_not_list(sandbox):
 
     assert response.status_code == 200
     assert isinstance(response.json()["errors"], str)
+
+
+def test_object_errors_are_one_object(sandbox):
+    sandbox.faults.set(object_errors=True)
+
+    response = post(sandbox)
+
+    assert response.status_code == 200
+    assert response.json() == {"errors": {"message": OBJECT_ERRORS_TEXT}}
+
+
+def test_null_data_has_no_errors(sandbox):
+    sandbox.faults.set(null_data=True)
+
+    response = post(sandbox)
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json() == {"data": None}
+
+
+def test_empty_errors_added_to_normal_answer(sandbox):
+    sandbox.faults.set(empty_errors=True)
+
+    response = post(sandbox)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["data"] == {"__typename": "Query"}
+    assert body["errors"] == []
+    assert list(body)[:2] == ["data", "errors"]
+    assert "complexity" in body["extensions"]
+
+
+def test_empty_errors_keeps_real_errors(sandbox):
+    token = sandbox.add_token(["Order:read"])
+    sandbox.faults.set(empty_errors=True)
+
+    response = requests.post(
+        sandbox.url + "/graphql",
+        json={"query": "{ products(limit: 1) { id } }"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+
+    errors = response.json()["errors"]
+    assert len(errors) == 1
+    assert "Product:read" in errors[0]["message"]
+
+
+def test_empty_errors_runs_the_mutation(sandbox):
+    sandbox.faults.set(empty_errors=True)
+    mutation = (
+        "mutation { confirmOrder(input: {order: {number: 3957}}) { order { status } } }"
+    )
+
+    response = post(sandbox, mutation)
+
+    assert response.json()["errors"] == []
+    assert sandbox.store.order_by_number(3957)["status"] == "CONFIRMED"
+
+
+@pytest.mark.parametrize("fault", ["string_errors", "object_errors", "null_data"])
+def test_replaced_answer_runs_no_mutation(sandbox, fault):
+    sandbox.faults.set(**{fault: True})
+    mutation = (
+        "mutation { confirmOrder(input: {order: {number: 3957}}) { order { status } } }"
+    )
+
+    response = post(sandbox, mutation)
+
+    assert response.status_code == 200
+    assert sandbox.store.order_by_number(3957)["status"] == "PENDING"
 
 
 def test_trickle_sends_one_byte_at_a_time(sandbox):
@@ -285,6 +359,28 @@ def test_control_endpoint_sets_and_clears_faults(sandbox):
     assert faulted.status_code == 503
     assert cleared == {"faults": {}}
     assert post(sandbox).status_code == 200
+
+
+@pytest.mark.parametrize("fault", ["empty_errors", "null_data", "object_errors"])
+def test_control_endpoint_sets_answer_faults(sandbox, fault):
+    control = sandbox.url + "/sandbox/faults"
+
+    response = requests.post(control, json={fault: True}, timeout=10)
+
+    assert response.status_code == 200
+    assert response.json() == {"faults": {fault: True}}
+    assert sandbox.faults.active() == {fault: True}
+
+
+@pytest.mark.parametrize("fault", ["empty_errors", "null_data", "object_errors"])
+def test_answer_faults_need_booleans(sandbox, fault):
+    response = requests.post(
+        sandbox.url + "/sandbox/faults", json={fault: "yes"}, timeout=10
+    )
+
+    assert response.status_code == 400
+    assert fault in response.json()["errors"][0]["message"]
+    assert sandbox.faults.active() == {}
 
 
 def test_control_endpoint_is_never_faulted(sandbox):
