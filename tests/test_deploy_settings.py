@@ -23,10 +23,10 @@ PRODUCTION = {
 
 
 def run_check(variables):
-    # Only PATH and the given variables are passed, so the developer's shell
-    # does not change the outcome. A .env file beside manage.py could still
-    # fill in variables that are missing here.
-    environment = {"PATH": os.environ.get("PATH", ""), **variables}
+    # Only PATH and the given variables are passed, and ENV_FILE is empty so
+    # no .env file is read: neither the developer's shell nor the .env that
+    # bin/start writes changes the outcome.
+    environment = {"PATH": os.environ.get("PATH", ""), "ENV_FILE": "", **variables}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=PROJECT_DIR,

@@ -1,4 +1,5 @@
 import json
+import os
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -97,9 +98,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--token",
-            default="",
-            help="Sandbox access token. It is required the first time, and later "
-            "runs keep the stored token when it is left out.",
+            default=os.environ.get("SANDBOX_TOKEN", ""),
+            help="Sandbox access token (default: the SANDBOX_TOKEN environment "
+            "variable). It is required the first time, and later runs keep the "
+            "stored token when it is left out.",
         )
         parser.add_argument(
             "--reset",

@@ -1,4 +1,5 @@
 import logging
+import os
 import signal
 import sys
 import threading
@@ -47,8 +48,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--token",
+            default=os.environ.get("SANDBOX_TOKEN") or None,
             help="Access token with every permission to accept, so a client "
-            "keeps working across restarts. Default: a new random token.",
+            "keeps working across restarts. Default: the SANDBOX_TOKEN "
+            "environment variable (which keeps it off the process list), else "
+            "a new random token.",
         )
         parser.add_argument(
             "--fault",
