@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from clients.models import HttpClient
-from clients.validators import auth_errors, validate_secret
+from clients.validators import auth_errors, short_secret_error, validate_secret
 
 
 class HttpClientAdminForm(forms.ModelForm):
@@ -11,7 +11,6 @@ class HttpClientAdminForm(forms.ModelForm):
     replace_secret = forms.CharField(
         label="Replace token or secret",
         required=False,
-        max_length=4000,
         strip=True,
         validators=[validate_secret],
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -57,8 +56,12 @@ class HttpClientAdminForm(forms.ModelForm):
         # secret is kept only for the same kind of authentication.
         instance = self.instance
         keeps_stored = instance.has_secret and instance.effective_auth_kind == auth_kind
-        available = bool(data.get("replace_secret")) or keeps_stored
+        secret = data.get("replace_secret", "")
+        available = bool(secret) or keeps_stored
         errors = auth_errors(auth_kind, data.get("auth_name", ""), available)
+        too_short = short_secret_error(auth_kind, secret)
+        if too_short:
+            errors["secret"] = too_short
         if "secret" in errors:
             self.add_error("replace_secret", errors.pop("secret"))
         for name, message in errors.items():

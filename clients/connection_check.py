@@ -1,12 +1,16 @@
 """The "Test connection" check: one cheap request and a verdict in plain words."""
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from clients.http import ErrorKind, Exchange, send
 
 # The cheapest GraphQL query there is: every GraphQL server can respond to it
 # without reading any data, so only the address and the token are tested.
 GRAPHQL_PROBE = {"query": "{ __typename }"}
+# Centra serves its Integration API at <store root>/graphql. A base URI set to
+# the store root works when configurations add this path as request URI.
+GRAPHQL_PATH = "/graphql"
 EXCERPT_LENGTH = 2000
 
 # Error codes and message fragments that mark a GraphQL error as being about
@@ -70,6 +74,7 @@ class ConnectionCheck:
     summary: str
     detail: str
     exchange: Exchange
+    token_refused: bool = False
 
     @property
     def ok(self):
@@ -87,13 +92,103 @@ class ConnectionCheck:
 def check_connection(client):
     """Send a cheap request through `client` and judge the response.
 
-    Centra clients post a GraphQL query to the base URI. Generic clients get
-    the base URI, so only the HTTP status can be judged.
+    Centra clients post a GraphQL query to the base URI, and to
+    <base URI>/graphql when the base URI gets no GraphQL response. Generic
+    clients get the base URI, so only the HTTP status can be judged.
     """
     if client.prototype == client.Prototype.CENTRA_GRAPHQL:
-        exchange = send(client, "POST", json_body=GRAPHQL_PROBE)
-        return judge_graphql_probe(exchange)
+        return _check_graphql(client)
     return judge_plain_probe(send(client, "GET"))
+
+
+def _check_graphql(client):
+    exchange = send(client, "POST", json_body=GRAPHQL_PROBE)
+    verdict = judge_graphql_probe(exchange)
+    if verdict.token_refused or not _may_try_graphql_path(client, exchange):
+        return verdict
+
+    retry = send(client, "POST", GRAPHQL_PATH, json_body=GRAPHQL_PROBE)
+    retry_verdict = judge_graphql_probe(retry)
+    request_uri_note = (
+        f"Configurations that use this client need the request URI {GRAPHQL_PATH}."
+    )
+    if retry_verdict.ok:
+        return ConnectionCheck(
+            "success",
+            f"Reachable and authorised at {retry.url}.",
+            f"{request_uri_note} The GraphQL endpoint responded in "
+            f"{retry.duration_ms} ms, while the base URI itself returned no "
+            "GraphQL response.",
+            retry,
+        )
+    if retry_verdict.token_refused or _has_graphql_response(retry):
+        return _add_detail(
+            retry_verdict,
+            f"The base URI returned no GraphQL response, so the test used "
+            f"{retry.url}. {request_uri_note}",
+        )
+    return _add_detail(verdict, _describe_retry_miss(retry))
+
+
+def _may_try_graphql_path(client, exchange):
+    """Tell whether the probe should be repeated at <base URI>/graphql."""
+    path = urlsplit(client.base_uri).path.rstrip("/").lower()
+    if path.endswith(GRAPHQL_PATH):
+        return False
+    return _lacks_graphql_response(exchange)
+
+
+def _lacks_graphql_response(exchange):
+    """Tell whether a server responded, but not as a GraphQL endpoint would.
+
+    True for HTTP 404 and 405, for a body that is not JSON, and for JSON
+    without "data" or "errors". It returns False for network errors, refused
+    credentials and redirects, because another path would not change them.
+    """
+    if not exchange.ok:
+        return False
+    status = exchange.status_code
+    if status in (404, 405):
+        return True
+    if status in (401, 403) or 300 <= status < 400:
+        return False
+    try:
+        document = exchange.json()
+    except ValueError:
+        return True
+    if not isinstance(document, dict):
+        return True
+    return "data" not in document and "errors" not in document
+
+
+def _has_graphql_response(exchange):
+    """Tell whether the body is a GraphQL response from an existing endpoint."""
+    if not exchange.ok or exchange.status_code in (404, 405):
+        return False
+    try:
+        document = exchange.json()
+    except ValueError:
+        return False
+    return isinstance(document, dict) and ("data" in document or "errors" in document)
+
+
+def _describe_retry_miss(retry):
+    if retry.error:
+        return f"A request to {retry.url} failed too. {retry.error}"
+    return (
+        f"A request to {retry.url} returned HTTP {retry.status_code} without "
+        "a GraphQL response too."
+    )
+
+
+def _add_detail(verdict, sentence):
+    return ConnectionCheck(
+        verdict.level,
+        verdict.summary,
+        f"{verdict.detail} {sentence}",
+        verdict.exchange,
+        verdict.token_refused,
+    )
 
 
 def judge_graphql_probe(exchange):
@@ -114,6 +209,7 @@ def judge_graphql_probe(exchange):
             f"The server rejected the API token: {_first_message(errors)} "
             "Paste the token again, or create a new one in Centra.",
             exchange,
+            token_refused=True,
         )
     if errors:
         return ConnectionCheck(
@@ -146,6 +242,8 @@ def judge_plain_probe(exchange):
     verdict = _judge_transport(exchange)
     if verdict:
         return verdict
+    if exchange.status_code == 405:
+        return _get_not_allowed(exchange)
     if exchange.status_code >= 400:
         return _http_error(exchange)
     return ConnectionCheck(
@@ -173,6 +271,7 @@ def _judge_transport(exchange):
             f"The server returned HTTP {status}: it does not accept the "
             "credentials. Paste the token again, or create a new one.",
             exchange,
+            token_refused=True,
         )
     if 300 <= status < 400:
         return ConnectionCheck(
@@ -193,12 +292,29 @@ def _http_error(exchange):
         detail = "The server is rate limiting this client. Try again shortly."
     elif status >= 500:
         detail = "The server failed to handle the request. Try again later."
+    elif status == 405:
+        detail = f"The server does not accept {exchange.method} requests here."
     else:
         detail = "The server did not accept the request."
     return ConnectionCheck(
         "warning" if status == 429 else "danger",
         f"HTTP {status}.",
         f"{detail} The base URI was {exchange.url}.",
+        exchange,
+    )
+
+
+def _get_not_allowed(exchange):
+    allowed = ""
+    for name, value in exchange.response_headers.items():
+        if name.lower() == "allow" and value.strip():
+            allowed = f" It allows {value.strip()}."
+    return ConnectionCheck(
+        "danger",
+        "HTTP 405.",
+        f"The server does not accept GET requests at {exchange.url}.{allowed} "
+        "For a Centra GraphQL endpoint, use the Centra GraphQL Client "
+        "prototype, which sends a POST query.",
         exchange,
     )
 

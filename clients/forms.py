@@ -11,7 +11,9 @@ from clients.models import (
     unique_identifier,
 )
 from clients.validators import (
+    SECRET_WORDS,
     auth_errors,
+    short_secret_error,
     validate_base_uri,
     validate_extra_headers,
     validate_secret,
@@ -90,8 +92,9 @@ class HeadersField(forms.CharField):
 class HttpClientForm(forms.Form):
     """The settings of one HTTP client, with fields that depend on the prototype.
 
-    A new client takes its prototype from a hidden field, an existing one
-    keeps the prototype it was created with.
+    A new client takes its prototype from a hidden field. An existing one
+    (`instance`) keeps the prototype it was created with, and so does a copy
+    of one (`source`).
     """
 
     prototype = forms.ChoiceField(
@@ -138,9 +141,10 @@ class HttpClientForm(forms.Form):
             "custom header, or the query parameter name."
         ),
     )
+    # No max_length, because the browser would cut a longer paste silently
+    # at the input's maxlength. validate_secret rejects it with a message.
     secret = forms.CharField(
         label="API token",
-        max_length=4000,
         required=False,
         validators=[validate_secret],
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -173,32 +177,60 @@ class HttpClientForm(forms.Form):
         help_text="How long one request may take in all, response body included.",
     )
 
-    def __init__(self, *args, instance=None, **kwargs):
+    def __init__(self, *args, instance=None, source=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance = instance
-        if instance is not None:
+        self.source = source
+        if instance is not None or source is not None:
             del self.fields["prototype"]
-            self.prototype_value = instance.prototype
+            self.prototype_value = (instance or source).prototype
         else:
             self.prototype_value = self._posted_prototype()
-
-        secret = self.fields["secret"]
         if self.prototype_value == Prototype.CENTRA_GRAPHQL:
             for name in GENERIC_FIELDS:
                 del self.fields[name]
+        self._set_up_secret()
+
+    def _set_up_secret(self):
+        secret = self.fields["secret"]
+        if self.prototype_value == Prototype.CENTRA_GRAPHQL:
+            word = "token"
             secret.help_text = (
                 "The access token created in Centra for this integration."
             )
         else:
+            word = "secret"
             secret.label = "Secret"
             secret.help_text = (
                 "The token, password, header value or parameter value, "
                 "depending on the authentication."
             )
-        if instance is not None and instance.has_secret:
-            word = "token" if secret.label == "API token" else "secret"
+
+        if self.instance is not None and self.instance.has_secret:
             secret.label = f"Replace {word}"
-            secret.help_text = f"A {word} is stored. Leave this empty to keep it."
+            secret.help_text = f"Leave this empty to keep the stored {word}."
+        elif self.source is not None and self.source.has_secret:
+            secret.help_text = (
+                f"Enter the {word} again, or leave this empty to copy the stored "
+                f"{word} of “{self.source.name}”."
+            )
+        else:
+            # With no stored secret to keep, every authentication except None
+            # needs one, and the page marks the field as required.
+            auth_kind = self._shown_auth_kind()
+            secret.required = auth_kind in SECRET_WORDS
+            if secret.required:
+                secret.error_messages["required"] = (
+                    f"Enter the {SECRET_WORDS[auth_kind]}."
+                )
+
+    def _shown_auth_kind(self):
+        """Return the authentication that the posted or initial values choose."""
+        if self.prototype_value == Prototype.CENTRA_GRAPHQL:
+            return AuthKind.BEARER
+        if self.is_bound:
+            return self.data.get(self.add_prefix("auth_kind"), "")
+        return self.initial.get("auth_kind", "")
 
     def _posted_prototype(self):
         if self.is_bound:
@@ -237,7 +269,7 @@ class HttpClientForm(forms.Form):
         auth_kind = data.get("auth_kind")
         if auth_kind == AuthKind.NONE:
             data["auth_name"] = ""
-        if auth_kind and "secret" not in self.errors:
+        if auth_kind:
             self._check_auth(data, auth_kind)
 
         connect, total = data.get("connect_timeout"), data.get("total_timeout")
@@ -252,19 +284,30 @@ class HttpClientForm(forms.Form):
             data["identifier"] = unique_identifier(data["name"], exclude_pk=pk)
         return data
 
+    @property
+    def stored_secret_owner(self):
+        """The client whose stored secret an empty secret field keeps or copies."""
+        owner = self.instance or self.source
+        return owner if owner is not None and owner.has_secret else None
+
+    def _keeps_stored_secret(self, auth_kind):
+        # A stored secret is kept only for the same kind of authentication,
+        # so a bearer token cannot silently become a basic password.
+        owner = self.stored_secret_owner
+        return owner is not None and owner.effective_auth_kind == auth_kind
+
     def _check_auth(self, data, auth_kind):
-        instance = self.instance
-        # A stored secret is kept only for the same kind of authentication:
-        # a bearer token must not silently become a basic password.
-        keeps_stored = bool(
-            instance
-            and instance.has_secret
-            and instance.effective_auth_kind == auth_kind
-        )
-        available = bool(data.get("secret")) or keeps_stored
+        secret = data.get("secret", "")
+        available = bool(secret) or self._keeps_stored_secret(auth_kind)
         errors = auth_errors(auth_kind, data.get("auth_name", ""), available)
-        if "secret" in errors and instance and instance.has_secret:
-            errors["secret"] = "The authentication changed: enter the new secret."
+        if "secret" in errors and self.stored_secret_owner is not None:
+            errors["secret"] = (
+                "The authentication changed, so the stored secret does not "
+                "apply. Enter the new secret."
+            )
+        too_short = short_secret_error(auth_kind, secret)
+        if too_short:
+            errors["secret"] = too_short
         for name, message in errors.items():
             if name not in self.errors:
                 self.add_error(name, message)
@@ -291,6 +334,9 @@ class HttpClientForm(forms.Form):
             client.secret_encrypted = ""
         elif data["secret"]:
             client.set_secret(data["secret"])
+        elif self.source is not None and self._keeps_stored_secret(data["auth_kind"]):
+            # The copy gets the same ciphertext, so the token is not decrypted.
+            client.secret_encrypted = self.source.secret_encrypted
 
 
 def initial_for(client):
@@ -308,6 +354,19 @@ def initial_for(client):
         "connect_timeout": client.connect_timeout,
         "total_timeout": client.total_timeout,
     }
+
+
+def initial_for_copy(source):
+    """Return the form's initial values for a copy of `source`.
+
+    The copy gets a name and an identifier of its own. The secret field starts
+    empty, because the form never shows a stored secret.
+    """
+    initial = initial_for(source)
+    name_length = HttpClient._meta.get_field("name").max_length
+    initial["name"] = f"{source.name} (copy)"[:name_length]
+    initial["identifier"] = unique_identifier(initial["name"])
+    return initial
 
 
 def initial_for_new(prototype):

@@ -34,7 +34,9 @@ REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 FOLLOWED_METHODS = {"GET", "HEAD"}
 CHUNK_SIZE = 64 * 1024
 # Secrets shorter than this are not searched for in free text, because masking
-# every "ab" would make logs unreadable. The client forms reject such secrets.
+# every "ab" would make logs unreadable. The client forms reject shorter
+# tokens, header values and parameter values, but accept shorter basic-auth
+# passwords (see `_auth_parts`).
 MIN_SECRET_LENGTH = 4
 
 
@@ -186,6 +188,10 @@ def _auth_parts(client, secret):
     if kind == "bearer":
         return {"Authorization": f"Bearer {secret}"}, None
     if kind == "basic":
+        # The password is sent only inside this header, which the exchange
+        # masks as a whole, and its Base64 form is masked in text. A password
+        # that a server echoes in plain text is masked only from
+        # MIN_SECRET_LENGTH characters on.
         pair = f"{client.auth_name}:{secret}".encode()
         return {"Authorization": "Basic " + base64.b64encode(pair).decode()}, None
     if kind == "header":

@@ -13,6 +13,17 @@ HOST_NAME = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 MAX_EXTRA_HEADERS = 50
 MAX_HEADER_VALUE_LENGTH = 4000
+# The name of the secret, in messages, for each authentication that sends one.
+SECRET_WORDS = {
+    "bearer": "token",
+    "basic": "password",
+    "header": "header value",
+    "query": "parameter value",
+}
+# An estimate, chosen far above the length of common API tokens. The secret
+# inputs have no maxlength attribute, so a longer paste is rejected with a
+# message instead of being cut by the browser.
+MAX_SECRET_LENGTH = 8192
 # Headers that the seam sets itself, or that would carry a secret in plain
 # text (extra headers are stored and shown unencrypted).
 RESERVED_HEADERS = {
@@ -109,10 +120,15 @@ def validate_extra_headers(headers):
 
 
 def validate_secret(value):
-    if len(value) < MIN_SECRET_LENGTH:
+    """Reject a secret that is too long or that HTTP headers cannot carry.
+
+    The minimum length depends on the authentication, so `short_secret_error`
+    checks it.
+    """
+    if len(value) > MAX_SECRET_LENGTH:
         raise ValidationError(
-            f"Enter at least {MIN_SECRET_LENGTH} characters, so the secret can be "
-            "recognised and masked in logs."
+            f"The secret is {len(value)} characters long, more than the maximum "
+            f"of {MAX_SECRET_LENGTH}. Check that only the secret was pasted."
         )
     if CONTROL_CHARACTERS.search(value):
         raise ValidationError("The secret must not contain line breaks.")
@@ -123,6 +139,33 @@ def validate_secret(value):
         )
 
 
+def short_secret_error(auth_kind, secret):
+    """Return a message when `secret` is too short to be masked, else "".
+
+    The seam finds secrets in URLs, responses and error texts by searching
+    for them, and it skips values shorter than MIN_SECRET_LENGTH. Basic-auth
+    passwords have no minimum, because they are sent only inside the
+    Authorization header, which is masked as a whole.
+    """
+    if not secret or len(secret) >= MIN_SECRET_LENGTH:
+        return ""
+    if auth_kind == "query":
+        reason = (
+            "The parameter value is part of the request URL, and logs hide it "
+            f"there only when it has at least {MIN_SECRET_LENGTH} characters."
+        )
+    elif auth_kind in ("bearer", "header"):
+        word = SECRET_WORDS[auth_kind]
+        reason = (
+            f"Servers may repeat the {word} in responses and error texts, and "
+            f"logs hide it there only when it has at least {MIN_SECRET_LENGTH} "
+            "characters."
+        )
+    else:
+        return ""
+    return f"Enter at least {MIN_SECRET_LENGTH} characters. {reason}"
+
+
 def auth_errors(auth_kind, auth_name, secret_available):
     """Return {field name: message} for authentication settings that conflict.
 
@@ -131,12 +174,6 @@ def auth_errors(auth_kind, auth_name, secret_available):
     """
     errors = {}
     names = {"basic": "user name", "header": "header name", "query": "parameter name"}
-    secrets = {
-        "bearer": "token",
-        "basic": "password",
-        "header": "header value",
-        "query": "parameter value",
-    }
     if auth_kind in names and not auth_name:
         errors["auth_name"] = f"Enter the {names[auth_kind]}."
     elif auth_kind == "basic" and ":" in auth_name:
@@ -147,6 +184,6 @@ def auth_errors(auth_kind, auth_name, secret_available):
         # A custom Authorization header is fine here: its value is encrypted.
         if auth_name.lower() != "authorization":
             errors["auth_name"] = f"{auth_name} cannot be used as a custom header."
-    if auth_kind in secrets and not secret_available:
-        errors["secret"] = f"Enter the {secrets[auth_kind]}."
+    if auth_kind in SECRET_WORDS and not secret_available:
+        errors["secret"] = f"Enter the {SECRET_WORDS[auth_kind]}."
     return errors

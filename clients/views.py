@@ -1,5 +1,3 @@
-import uuid
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, models, transaction
@@ -8,8 +6,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from clients.connection_check import check_connection
-from clients.forms import HttpClientForm, initial_for, initial_for_new
-from clients.models import HttpClient, unique_identifier
+from clients.forms import (
+    HttpClientForm,
+    initial_for,
+    initial_for_copy,
+    initial_for_new,
+)
+from clients.models import HttpClient
 
 PAGE_SIZE = 50
 CHECK_MESSAGE_LEVELS = {
@@ -68,12 +71,13 @@ def _save(request, form, client):
     return redirect("client_list")
 
 
-def _render_form(request, form, client=None):
+def _render_form(request, form, client=None, source=None):
     prototype = form.prototype_value
     ctx = {
         "page": "clients",
         "form": form,
         "client": client,
+        "source": source,
         "prototype_label": dict(HttpClient.Prototype.choices).get(prototype),
         "generic": prototype != HttpClient.Prototype.CENTRA_GRAPHQL,
     }
@@ -130,33 +134,22 @@ def client_edit(request, code):
     return _render_form(request, form, client)
 
 
-@require_POST
 def client_duplicate(request, code):
-    # Saving the loaded row under a new primary key copies every field,
-    # the encrypted secret included.
-    copy = _get_client(code)
-    original_identifier = copy.identifier
-    copy.pk = None
-    copy._state.adding = True
-    copy.code = uuid.uuid4()
-    name_length = HttpClient._meta.get_field("name").max_length
-    copy.name = f"Copy of {copy.name}"[:name_length]
-    for _ in range(3):
-        copy.identifier = unique_identifier(f"copy-of-{original_identifier}")
-        try:
-            with transaction.atomic():
-                copy.save()
-            break
-        except IntegrityError:
-            continue
-    else:
-        messages.error(request, "The copy could not be saved. Try again.")
-        return redirect("client_list")
+    """Show the add form filled from an existing client.
 
-    messages.success(
-        request, f"“{copy.name}” was created, with the same token. Rename it here."
-    )
-    return redirect("client_edit", code=copy.code)
+    Nothing is saved until the form is submitted, so an abandoned copy leaves
+    no row behind. An empty secret field then copies the stored secret.
+    """
+    source = _get_client(code)
+    if request.method == "POST":
+        form = HttpClientForm(request.POST, source=source)
+        if form.is_valid():
+            response = _save(request, form, HttpClient())
+            if response:
+                return response
+    else:
+        form = HttpClientForm(initial=initial_for_copy(source), source=source)
+    return _render_form(request, form, source=source)
 
 
 def client_delete(request, code):

@@ -127,8 +127,11 @@ class OutgoingConfigurationAdmin(ConfigurationAdmin):
         The first call shows an intermediate page. Its form posts back to this
         action with "apply" set, as Django's own delete confirmation does.
         """
+        # Disabled configurations do not run, so their placeholders do not
+        # decide which entities the form accepts.
+        enabled = [c for c in queryset.select_related("client") if not c.disabled]
         if "apply" in request.POST:
-            form = OutgoingRunForm(request.POST)
+            form = OutgoingRunForm(request.POST, configurations=enabled)
             if form.is_valid():
                 queue_runs(
                     request,
@@ -138,7 +141,7 @@ class OutgoingConfigurationAdmin(ConfigurationAdmin):
                 )
                 return None
         else:
-            form = OutgoingRunForm()
+            form = OutgoingRunForm(configurations=enabled)
 
         ctx = {
             **self.admin_site.each_context(request),

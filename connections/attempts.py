@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db import transaction
 
 from clients.http import send
-from connections.judging import GATEWAY_STATUSES, judge
+from clients.models import HttpClient
+from connections.judging import GATEWAY_STATUSES, SERVER_ERROR, judge
 from connections.models import PacingWindow
 
 logger = logging.getLogger(__name__)
@@ -155,18 +156,22 @@ def deliver(
     repeatable,
     check_user_errors,
     record,
+    read_only=False,
+    before_attempt=None,
 ):
     """Send a request, retrying as the configuration allows; return a Delivery.
 
     Timeouts, connection errors, 429, 502, 503 and 504 are retried up to
-    `max_attempts` attempts in all. A `Retry-After` of up to
+    `max_attempts` attempts in all, and so is 500 when `read_only` is true (a
+    query). A `Retry-After` of up to
     settings.RETRY_AFTER_CEILING seconds is waited for, and a longer one stops
     the run. When `repeatable` is false (a mutation), an attempt that may have
     reached Centra is not repeated: a timeout after sending, 502 or 504. A 429
     or 503 is repeated, because those statuses normally mean that the request
     was not processed.
     `record(exchange, verdict, attempt, wait_seconds)` is called after every
-    attempt.
+    attempt. `before_attempt()` is called before every attempt, also after the
+    pacing wait, and may raise to stop before the request is sent.
     """
     max_attempts = max(max_attempts, 1)
     pacer = pacer_for(client)
@@ -174,49 +179,29 @@ def deliver(
     attempt = 0
     while True:
         attempt += 1
+        if before_attempt is not None:
+            before_attempt()
         if pacer is not None:
             turn = pacer.reserve()
             if turn:
                 time.sleep(turn)
                 wait += turn
+                if before_attempt is not None:
+                    before_attempt()
 
         exchange = send(
             client, method, path, json_body=json_body, extra_secrets=extra_secrets
         )
-        verdict = judge(exchange, check_user_errors=check_user_errors)
+        verdict = judge(
+            exchange, check_user_errors=check_user_errors, read_only=read_only
+        )
         record(exchange, verdict, attempt, wait)
 
         delivery = Delivery(
             exchange, verdict, attempt, verdict.message, verdict.stops_run
         )
-        if not verdict.retryable:
-            return delivery
-
-        ceiling = settings.RETRY_AFTER_CEILING
-        if verdict.retry_after is not None and verdict.retry_after > ceiling:
-            until = datetime.now(UTC) + timedelta(seconds=verdict.retry_after)
-            delivery.message = (
-                f"Rate limited until {until:%Y-%m-%d %H:%M:%S} UTC: Centra's "
-                f"Retry-After requests a wait of {verdict.retry_after:g} s, longer "
-                f"than the {ceiling:g} s this dashboard waits. Run it again after "
-                "that time."
-            )
-            delivery.stops_run = True
-            return delivery
-        if attempt >= max_attempts:
-            if attempt > 1:
-                delivery.message = (
-                    f"{verdict.message} Gave up after {attempt} attempts."
-                )
-            # More requests would only meet the same limit.
-            delivery.stops_run = delivery.stops_run or exchange.status_code == 429
-            return delivery
-        if not repeatable and _may_have_reached_centra(exchange):
-            delivery.message = (
-                f"{verdict.message} The request may have reached Centra, so it "
-                "was not repeated. Turn on “Safe to repeat” for this "
-                "configuration if running the mutation twice does no harm."
-            )
+        if _is_final(delivery, max_attempts, repeatable):
+            _add_server_error_advice(client, delivery)
             return delivery
 
         if verdict.retry_after is not None:
@@ -232,6 +217,59 @@ def deliver(
             wait,
         )
         time.sleep(wait)
+
+
+def _is_final(delivery, max_attempts, repeatable):
+    """Return whether `delivery` is the last attempt, and if so set its final
+    message and whether it stops the run."""
+    verdict = delivery.verdict
+    exchange = delivery.exchange
+    attempt = delivery.attempts
+    if not verdict.retryable:
+        return True
+
+    ceiling = settings.RETRY_AFTER_CEILING
+    if verdict.retry_after is not None and verdict.retry_after > ceiling:
+        until = datetime.now(UTC) + timedelta(seconds=verdict.retry_after)
+        delivery.message = (
+            f"Rate limited until {until:%Y-%m-%d %H:%M:%S} UTC: Centra's "
+            f"Retry-After requests a wait of {verdict.retry_after:g} s, longer "
+            f"than the {ceiling:g} s this dashboard waits. Run it again after "
+            "that time."
+        )
+        delivery.stops_run = True
+        return True
+    if attempt >= max_attempts:
+        if attempt > 1:
+            delivery.message = f"{verdict.message} Gave up after {attempt} attempts."
+        # More requests would only meet the same limit.
+        delivery.stops_run = delivery.stops_run or exchange.status_code == 429
+        return True
+    if not repeatable and _may_have_reached_centra(exchange):
+        delivery.message = (
+            f"{verdict.message} The request may have reached Centra, so it "
+            "was not repeated. Turn on “Safe to repeat” for this "
+            "configuration if running the mutation twice does no harm."
+        )
+        return True
+    return False
+
+
+def _add_server_error_advice(client, delivery):
+    """Tell what to do after HTTP 500, which is a fault inside Centra."""
+    if delivery.exchange.status_code != SERVER_ERROR or delivery.exchange.error:
+        return
+    if client.logging == HttpClient.Logging.FULL:
+        log_note = "The request log keeps the request and the response body."
+    else:
+        log_note = (
+            "The request log keeps no bodies, because the HTTP client's request "
+            "logging is not “Full”. Set it to “Full” to keep them."
+        )
+    delivery.message += (
+        f" {log_note} Try again later. If the error persists, report it to Centra "
+        "with the request and the response from the request log."
+    )
 
 
 def _may_have_reached_centra(exchange):

@@ -3,9 +3,10 @@
 `execute(run_id)` claims a queued run and fetches (incoming) or publishes
 (outgoing) its entities through the client's HTTP seam. Every attempt
 becomes a RequestLog row. The run ends succeeded, failed or partial, with
-its counts, a summary and a short error message. `execute` does not raise
-for errors inside a run: an unexpected exception ends the run as failed
-with the exception's text.
+its counts, a summary and a short error message. It ends cancelled when
+someone cancels it on its page, which the worker checks before every
+request. `execute` does not raise for errors inside a run: an unexpected
+exception ends the run as failed with the exception's text.
 
 `recover_stale_runs()` marks failed the runs that a worker left running, for
 example because the worker process was killed. `execute` calls it before
@@ -22,7 +23,8 @@ from django.utils import timezone
 from connections.incoming import run_incoming
 from connections.models import Run, RunEntity
 from connections.outgoing import run_outgoing
-from connections.runcontext import RunContext, RunStopped
+from connections.runcontext import RunCancelled, RunContext, RunStopped
+from connections.runs import CANCELLED_ENTITY_ERROR
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +89,11 @@ def _execute_claimed(run):
             status, error, summary = run_outgoing(context)
     except RunStopped as stop:
         status, error, summary = stop.status, stop.message, stop.summary
-        _fail_pending_entities(run, f"Not sent because the run stopped: {error}")
+        if isinstance(stop, RunCancelled):
+            reason = CANCELLED_ENTITY_ERROR
+        else:
+            reason = f"Not sent because the run stopped: {error}"
+        _fail_pending_entities(run, reason)
 
     if context is None:
         _finish_without_context(run, status, error, summary)

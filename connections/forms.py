@@ -14,7 +14,13 @@ from django.utils.text import slugify
 
 from clients.models import HttpClient
 from connections import validation
-from connections.models import IncomingConfiguration, OutgoingConfiguration, Run
+from connections.models import (
+    IncomingConfiguration,
+    Method,
+    OutgoingConfiguration,
+    Run,
+)
+from connections.runs import needing_entities, non_object_entity_error
 
 MAX_QUERY_CHARS = 50_000
 MAX_JSON_CHARS = 100_000
@@ -176,6 +182,12 @@ class ConfigurationForm(forms.ModelForm):
             )
         if any(char.isspace() for char in value):
             raise ValidationError("The request URI must not contain spaces.")
+        if validation.has_dot_segments(value):
+            raise ValidationError(
+                "The request URI must not contain . or .. path segments, which "
+                "would leave the path of the client's base URI. Enter the path "
+                "under the base URI, such as /graphql."
+            )
         return value
 
     def clean_query(self):
@@ -196,6 +208,11 @@ class ConfigurationForm(forms.ModelForm):
         self._check_not_stale()
         if self.document is not None:
             self._check_request(cleaned)
+        if cleaned.get("method") == Method.GET:
+            self.warnings.append(
+                "Centra's GraphQL API accepts POST requests only; GET is for "
+                "other GraphQL servers."
+            )
         return cleaned
 
     def _fill_identifier(self, cleaned):
@@ -405,15 +422,16 @@ class OutgoingForm(ConfigurationForm):
         example='{"number": "&{number}"}',
         help_text=(
             "A JSON object. &{path} takes a value from each entity, for example "
-            '{"number": "&{number}"}. The value\'s type is checked for each '
-            "entity when the run sends it."
+            '{"number": "&{number}"}. Centra checks the type of each value '
+            "against the mutation's variables and rejects a request with a "
+            "wrong one, which fails that entity."
         ),
     )
 
     class Meta(ConfigurationForm.Meta):
         model = OutgoingConfiguration
         fields = [*ConfigurationForm.Meta.fields, "publisher", "safe_to_repeat"]
-        labels = {"query": "GraphQL mutation", "method": "Request method"}
+        labels = {"query": "GraphQL mutation"}
 
     def _warn_about_operation_type(self, operation_type):
         if operation_type != "mutation":
@@ -434,7 +452,12 @@ class RunChoiceField(CodeChoiceField):
 
 
 class OutgoingRunForm(forms.Form):
-    """Entities for an outgoing run: typed as JSON or taken from an incoming run."""
+    """Entities for an outgoing run: typed as JSON or taken from an incoming run.
+
+    `configurations` are the outgoing configurations that the run or runs
+    publish with, which decide whether entities are required and what they
+    may be.
+    """
 
     RECENT_RUNS = 50
 
@@ -442,7 +465,7 @@ class OutgoingRunForm(forms.Form):
         required=False,
         strip=False,
         widget=code_textarea(rows=10),
-        help_text='A JSON list of entities, for example [{"number": 3957}]. '
+        help_text='A JSON list of entity objects, for example [{"number": 3957}]. '
         "A single JSON object counts as a list of one.",
     )
     source_run = RunChoiceField(
@@ -457,8 +480,9 @@ class OutgoingRunForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, preselected=None, **kwargs):
+    def __init__(self, *args, preselected=None, configurations=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.configurations = list(configurations)
         runs = Run.objects.filter(
             kind=Run.Kind.INCOMING,
             status__in=[Run.Status.SUCCEEDED, Run.Status.PARTIAL],
@@ -468,6 +492,11 @@ class OutgoingRunForm(forms.Form):
         if preselected is not None:
             recent.append(preselected.pk)
         self.fields["source_run"].queryset = runs.filter(pk__in=recent)
+        if self.configurations and not needing_entities(self.configurations):
+            self.fields["entities"].help_text += (
+                " Leave both empty to send the request once, because it reads "
+                "nothing from an entity."
+            )
 
     def clean_entities(self):
         text = self.cleaned_data["entities"]
@@ -490,6 +519,9 @@ class OutgoingRunForm(forms.Form):
             )
         if not value:
             raise ValidationError("The list is empty. Add at least one entity.")
+        problem = non_object_entity_error(value, self.configurations)
+        if problem:
+            raise ValidationError(problem)
         return value
 
     def clean(self):
@@ -502,7 +534,32 @@ class OutgoingRunForm(forms.Form):
                 "the two."
             )
         if not cleaned["entities"] and not cleaned["source_run"]:
-            raise ValidationError(
-                "Type the entities to publish or choose an incoming run."
-            )
+            self._require_entities()
         return cleaned
+
+    def _require_entities(self):
+        """Reject a run without entities when a configuration reads from them.
+
+        Without `configurations` the form cannot tell, so it requires entities.
+        """
+        if not self.configurations:
+            self.add_error(
+                "entities", "Type the entities to publish or choose an incoming run."
+            )
+            return
+        needing = needing_entities(self.configurations)
+        if not needing:
+            return
+        if len(self.configurations) == 1:
+            _, placeholders = needing[0]
+            reason = f"the request reads {placeholders}"
+        else:
+            reads = [f"“{c.name}” reads {placeholders}" for c, placeholders in needing]
+            reason = reads[-1]
+            if len(reads) > 1:
+                reason = f"{', '.join(reads[:-1])} and {reason}"
+        self.add_error(
+            "entities",
+            "Type the entities to publish or choose an incoming run, because "
+            f"{reason} from each entity.",
+        )

@@ -7,7 +7,8 @@ suits queries of a single order. When it ends at null, the page has no
 entities. Any other value fails the run.
 
 A problem on the first page fails the run. A problem on a later page ends
-the run as partial. The entities of the earlier pages are kept, and the
+the run as partial. A run cancelled on its page stops before its next
+request and ends as cancelled. The entities of the earlier pages are kept, and the
 error names the page where the run stopped. GraphQL errors accepted with
 partial data on earlier pages are listed after that reason.
 """
@@ -326,10 +327,15 @@ def _explain_stop(stop, run, notes, accepted_errors):
     """Add the summary of what was kept to `stop`, and to its message the
     GraphQL errors accepted with partial data before it."""
     stop.summary = _summary_after_stop(run, notes)
-    if accepted_errors:
+    if accepted_errors and stop.message:
         stop.message += (
             " Before that, Centra returned GraphQL errors with partial data: "
             f"{_list_errors(accepted_errors)}"
+        )
+    elif accepted_errors:
+        stop.message = (
+            "Centra returned GraphQL errors with partial data. The entities it "
+            f"returned were kept. {_list_errors(accepted_errors)}"
         )
     return stop
 

@@ -22,6 +22,10 @@ from connections.paths import describe
 Outcome = RequestLog.Outcome
 
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+# A server error that a read-only request (a query) may retry, because
+# repeating a query changes nothing in Centra. A mutation is not repeated
+# after it, because Centra may have applied it before failing.
+SERVER_ERROR = 500
 # Statuses from a gateway that may have passed the request on before failing.
 GATEWAY_STATUSES = frozenset({502, 504})
 RETRYABLE_ERROR_KINDS = frozenset(
@@ -107,14 +111,17 @@ def parse_retry_after(value, now=None):
     return max((moment - now).total_seconds(), 0.0)
 
 
-def judge(exchange, *, check_user_errors=False):
+def judge(exchange, *, check_user_errors=False, read_only=False):
     """Judge one attempt's Exchange and return a Verdict.
 
     With `check_user_errors` (mutations), a response whose `data` contains a
     non-empty `userErrors` list is a failure too, and the message of a
     response that cannot be read adds that the mutation's result is unknown.
+    With `read_only` (queries), HTTP 500 is retryable.
     """
     verdict = _judge_exchange(exchange, check_user_errors)
+    if read_only and exchange.status_code == SERVER_ERROR and not exchange.error:
+        verdict.retryable = True
     if check_user_errors and verdict.outcome == Outcome.INVALID_RESPONSE:
         verdict.message += (
             " Whether the mutation was applied is unknown, so check in Centra "

@@ -133,8 +133,9 @@ class Run(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
         PARTIAL = "partial", "Partial"
+        CANCELLED = "cancelled", "Cancelled"
 
-    FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.PARTIAL)
+    FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.PARTIAL, Status.CANCELLED)
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -165,6 +166,17 @@ class Run(models.Model):
     source_run = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True
     )
+    # Set by the run page's "Cancel run" button. The worker reads it before
+    # each request and ends the run as cancelled.
+    cancel_requested = models.BooleanField(default=False)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     entity_count = models.PositiveIntegerField(default=0)
     sent_count = models.PositiveIntegerField(default=0)

@@ -5,7 +5,9 @@ request URI. An entity is sent when the response has no GraphQL errors and no
 `userErrors`; otherwise it fails with their messages. A problem that every
 later request would meet as well (the token refused, the address not found,
 rate limited for longer than the dashboard waits, Centra unreachable) stops
-the run, and the entities not yet sent fail with that reason.
+the run, and the entities not yet sent fail with that reason. A run cancelled
+on its page stops before its next request, keeps the entities it sent, and
+ends as cancelled.
 
 A run without entities and without a source run sends its request once,
 with an empty entity. A run that publishes an incoming run which found
@@ -13,8 +15,9 @@ nothing sends nothing.
 """
 
 from connections.models import Run, RunEntity
-from connections.placeholders import PlaceholderError, resolve, resolve_text
-from connections.runcontext import parse_object
+from connections.placeholders import PlaceholderError, resolve
+from connections.runcontext import RunCancelled, parse_object, resolve_uri
+from connections.runs import CANCELLED_ENTITY_ERROR
 
 CHUNK_SIZE = 200
 
@@ -47,17 +50,20 @@ def run_outgoing(context):
     )
     first_failure = None
     stop_message = ""
-    for start in range(0, len(pending), CHUNK_SIZE):
-        chunk = pending[start : start + CHUNK_SIZE]
-        for entity in RunEntity.objects.filter(pk__in=chunk).order_by("position"):
-            message, stops_run = _publish(context, template, entity)
-            if message and first_failure is None:
-                first_failure = (entity.position, message)
-            if stops_run:
-                stop_message = message
+    try:
+        for start in range(0, len(pending), CHUNK_SIZE):
+            chunk = pending[start : start + CHUNK_SIZE]
+            for entity in RunEntity.objects.filter(pk__in=chunk).order_by("position"):
+                message, stops_run = _publish(context, template, entity)
+                if message and first_failure is None:
+                    first_failure = (entity.position, message)
+                if stops_run:
+                    stop_message = message
+                    break
+            if stop_message:
                 break
-        if stop_message:
-            break
+    except RunCancelled:
+        return _cancelled(run, first_failure)
 
     not_sent = 0
     if stop_message:
@@ -76,8 +82,8 @@ def _publish(context, template, entity):
     environment = context.environment.values
     try:
         variables = resolve(template, entity.data, environment)
-        request_uri = resolve_text(
-            context.configuration.request_uri, entity.data, environment, url_quote=True
+        request_uri = resolve_uri(
+            context.configuration.request_uri, entity.data, environment
         )
     except PlaceholderError as error:
         message = context.mask(str(error))
@@ -97,6 +103,33 @@ def _publish(context, template, entity):
     run.failed_count += 1
     context.save_progress()
     return delivery.message, delivery.stops_run
+
+
+def _cancelled(run, first_failure):
+    """Fail the entities not yet sent and return the outcome of a run that
+    was cancelled."""
+    failed_before = run.failed_count
+    not_sent = run.entities.filter(status=RunEntity.Status.PENDING).update(
+        status=RunEntity.Status.FAILED, error=CANCELLED_ENTITY_ERROR
+    )
+    run.failed_count += not_sent
+
+    total = run.entity_count
+    summary = (
+        f"Sent {run.sent_count} of {total} {'entity' if total == 1 else 'entities'} "
+        "before the run was cancelled."
+    )
+    if not_sent:
+        summary += f" {not_sent} not sent."
+    error = ""
+    if failed_before:
+        position, message = first_failure
+        error = (
+            f"{failed_before} {'entity' if failed_before == 1 else 'entities'} "
+            f"failed before the run was cancelled. The first, entity {position}: "
+            f"{message}"
+        )
+    return Run.Status.CANCELLED, error, summary
 
 
 def _save_entity(entity, status, error):

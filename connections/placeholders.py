@@ -217,6 +217,24 @@ def environment_names(value):
     return names
 
 
+def entity_placeholders(value):
+    """Return the `&{path}` and `?{path}` placeholders in the strings of
+    `value`, each once and in order. Malformed placeholders are left out."""
+    found = []
+    for text in _strings(value):
+        if "&{" not in text and "?{" not in text:
+            continue
+        parts, _ = _scan(text)
+        for part in parts:
+            if (
+                isinstance(part, Placeholder)
+                and not part.is_environment
+                and part not in found
+            ):
+                found.append(part)
+    return found
+
+
 def _strings(value):
     if isinstance(value, str):
         yield value

@@ -20,6 +20,7 @@ from connections.placeholders import (
     resolve_text,
 )
 from connections.requestlogs import record_attempt
+from connections.validation import has_dot_segments
 
 PROGRESS_FIELDS = [
     "entity_count",
@@ -40,6 +41,13 @@ class RunStopped(Exception):
         self.message = message
         self.status = status
         self.summary = summary
+
+
+class RunCancelled(RunStopped):
+    """Someone cancelled the run on its page; it stops before the next request."""
+
+    def __init__(self):
+        super().__init__("", Run.Status.CANCELLED)
 
 
 def parse_object(value, label):
@@ -97,6 +105,21 @@ def build_request(method, request_uri, query, variables, operation_name):
     return request_uri + separator + urlencode(params), None
 
 
+def resolve_uri(template, entity, environment):
+    """Return the request URI with its placeholders replaced.
+
+    Raises PlaceholderError when the values put a "." or ".." segment into
+    the path, which would send the request outside the client's base URI.
+    """
+    request_uri = resolve_text(template, entity, environment, url_quote=True)
+    if has_dot_segments(request_uri):
+        raise PlaceholderError(
+            f"The request URI {request_uri} contains a . or .. path segment after "
+            "its placeholders were replaced, so it was not sent."
+        )
+    return request_uri
+
+
 class RunContext:
     def __init__(self, run, configuration):
         self.run = run
@@ -110,12 +133,13 @@ class RunContext:
                 f"The HTTP client “{self.client.name}”: {error}"
             ) from error
         self.outgoing = run.kind == Run.Kind.OUTGOING
-        mutation = (
-            operation_type(configuration.query, configuration.operation_name)
-            == "mutation"
-        )
+        operation = operation_type(configuration.query, configuration.operation_name)
+        mutation = operation == "mutation"
         # Publishing checks userErrors, and so does an incoming mutation.
         self.check_user_errors = self.outgoing or mutation
+        # A query changes nothing in Centra, so it may be repeated after an
+        # HTTP 500 as well.
+        self.read_only = operation == "query"
         if self.outgoing:
             self.repeatable = configuration.safe_to_repeat
         else:
@@ -149,11 +173,8 @@ class RunContext:
 
     def resolve_uri(self, entity):
         try:
-            return resolve_text(
-                self.configuration.request_uri,
-                entity,
-                self.environment.values,
-                url_quote=True,
+            return resolve_uri(
+                self.configuration.request_uri, entity, self.environment.values
             )
         except PlaceholderError as error:
             raise RunStopped(f"The request URI: {error}") from error
@@ -193,11 +214,27 @@ class RunContext:
             extra_secrets=self.environment.secrets,
             max_attempts=configuration.max_attempts,
             repeatable=self.repeatable,
+            read_only=self.read_only,
             check_user_errors=self.check_user_errors,
             record=record,
+            before_attempt=self.stop_if_cancelled,
         )
         delivery.message = self.mask(delivery.message)
         return delivery
+
+    def stop_if_cancelled(self):
+        """Raise RunCancelled when someone has asked to cancel the run.
+
+        The flag is read from the database, because the run page sets it
+        while this worker works on its own copy of the run.
+        """
+        requested = (
+            Run.objects.filter(pk=self.run.pk)
+            .values_list("cancel_requested", flat=True)
+            .first()
+        )
+        if requested:
+            raise RunCancelled()
 
     def save_progress(self):
         """Save the counts and the heartbeat so a page polling the run shows

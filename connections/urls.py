@@ -26,6 +26,7 @@ urlpatterns = [
     path("runs/", views.run_list, name="run_list"),
     path("runs/<uuid:code>/", views.run_detail, name="run_detail"),
     path("runs/<uuid:code>/status/", views.run_status, name="run_status"),
+    path("runs/<uuid:code>/cancel/", views.run_cancel, name="run_cancel"),
     path(
         "runs/<uuid:code>/entities/<int:position>/",
         views.run_entity_detail,

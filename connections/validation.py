@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError
 from graphql import GraphQLSyntaxError, parse, print_ast
@@ -115,6 +116,13 @@ def parse_json_object(text, *, example='{"first": 50}'):
     return value
 
 
+def has_dot_segments(request_uri):
+    """Return whether the path of `request_uri` has a "." or ".." segment,
+    also percent-encoded (%2e%2e), which would climb out of the base URI."""
+    path = request_uri.split("?", 1)[0].split("#", 1)[0]
+    return any(unquote(segment) in (".", "..") for segment in path.split("/"))
+
+
 def parse_graphql(text):
     """Parse a GraphQL document and raise ValidationError with line and column."""
     try:
@@ -160,11 +168,26 @@ def select_operation(document, operation_name):
         raise ValidationError(
             {"query": "The document contains no query or mutation, only fragments."}
         )
+    if len(operations) > 1 and len(names) < len(operations):
+        # GraphQL's "Lone Anonymous Operation" rule: an operation without a
+        # name must be the only one in its document.
+        anonymous = len(operations) - len(names)
+        raise ValidationError(
+            {
+                "query": (
+                    f"The query contains {len(operations)} operations and "
+                    f"{anonymous} of them {'has' if anonymous == 1 else 'have'} no "
+                    "name. An operation without a name cannot be chosen by name, so "
+                    "name every operation (query Orders { … }) or keep only one "
+                    "operation in the document."
+                )
+            }
+        )
     if operation_name:
         for node in operations:
             if node.name and node.name.value == operation_name:
                 return node
-        listed = ", ".join(names) or "none (all operations are anonymous)"
+        listed = ", ".join(names) or "none (its one operation has no name)"
         raise ValidationError(
             {
                 "operation_name": (
@@ -178,7 +201,7 @@ def select_operation(document, operation_name):
             {
                 "operation_name": (
                     f"The query contains {len(operations)} operations, so enter the "
-                    f"name of the one to run ({', '.join(names) or 'name them first'})."
+                    f"name of the one to run ({', '.join(names)})."
                 )
             }
         )

@@ -11,6 +11,7 @@ from connections.views_configurations import INCOMING, OUTGOING, incoming_run
 from connections.views_logs import requestlog_detail, requestlog_list
 from connections.views_runs import (
     outgoing_run,
+    run_cancel,
     run_detail,
     run_entity_detail,
     run_list,
@@ -22,6 +23,7 @@ __all__ = [
     "outgoing_run",
     "requestlog_detail",
     "requestlog_list",
+    "run_cancel",
     "run_detail",
     "run_entity_detail",
     "run_list",

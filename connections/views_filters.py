@@ -2,10 +2,13 @@
 
 Each filter is a query string parameter with the field's name, so a filtered
 list can be bookmarked. An invalid value is reported beside its field and that
-filter is ignored, while the valid filters still apply.
+filter is ignored, while the valid filters still apply. The exception is the
+run filter of request logs: an invalid run shows no logs, because the logs of
+every run would look like the logs of the run that was meant.
 """
 
 import re
+import uuid
 
 from django import forms
 from django.db.models import Q
@@ -19,6 +22,8 @@ from connections.models import (
 )
 
 STATUS_CODE_PATTERN = re.compile(r"^[1-5](\d\d|xx)$")
+# A run number as the pages show it: "29" or "#29".
+RUN_NUMBER_PATTERN = re.compile(r"#?(\d{1,18})")
 
 
 class DateInput(forms.DateInput):
@@ -26,6 +31,25 @@ class DateInput(forms.DateInput):
 
 
 class FilterForm(forms.Form):
+    # Fields that the filter bar keeps side by side in one cell, so that a
+    # narrow window never separates them.
+    PAIRS = (("date_from", "date_to"),)
+
+    def field_groups(self):
+        """Return the bound fields in the order of the form, one list per cell
+        of the filter bar: a pair from PAIRS, or a single field."""
+        second_of = {first: second for first, second in self.PAIRS}
+        first_of = {second: first for first, second in self.PAIRS}
+        groups = []
+        for name in self.fields:
+            if first_of.get(name) in self.fields:
+                continue
+            group = [self[name]]
+            if second_of.get(name) in self.fields:
+                group.append(self[second_of[name]])
+            groups.append(group)
+        return groups
+
     def style_widgets(self):
         """Give each widget its Bootstrap class, marking invalid values."""
         for name, field in self.fields.items():
@@ -73,13 +97,22 @@ def client_field():
 
 
 def configuration_choices():
-    """Return select choices grouped by kind, valued "incoming:<identifier>"."""
+    """Return select choices grouped by kind, valued "incoming:<identifier>".
+
+    Names need not be unique, so each label adds the unique identifier.
+    """
     incoming = IncomingConfiguration.objects.values_list("identifier", "name")
     outgoing = OutgoingConfiguration.objects.values_list("identifier", "name")
     return [
         ("", "Any configuration"),
-        ("Incoming", [(f"incoming:{ident}", name) for ident, name in incoming]),
-        ("Outgoing", [(f"outgoing:{ident}", name) for ident, name in outgoing]),
+        (
+            "Incoming",
+            [(f"incoming:{ident}", f"{name} ({ident})") for ident, name in incoming],
+        ),
+        (
+            "Outgoing",
+            [(f"outgoing:{ident}", f"{name} ({ident})") for ident, name in outgoing],
+        ),
     ]
 
 
@@ -156,12 +189,20 @@ class RunFilterForm(DateRangeMixin, FilterForm):
         return queryset.filter(date_q(data))
 
 
+def run_q(value, prefix=""):
+    """Select a run by its number (an int) or its code (a UUID)."""
+    if isinstance(value, int):
+        return Q(**{f"{prefix}pk": value})
+    return Q(**{f"{prefix}code": value})
+
+
 class RequestLogFilterForm(DateRangeMixin, FilterForm):
     configuration = forms.ChoiceField(required=False, label="Configuration")
-    run = forms.UUIDField(
+    run = forms.CharField(
         required=False,
+        max_length=40,
         label="Run",
-        error_messages={"invalid": "Enter a run's code, as in the run page's URL."},
+        widget=forms.TextInput(attrs={"placeholder": "#29 or code"}),
     )
     status_code = forms.CharField(
         required=False,
@@ -186,9 +227,25 @@ class RequestLogFilterForm(DateRangeMixin, FilterForm):
 
     def chip_value(self, name, value):
         if name == "run":
-            run = Run.objects.filter(code=value).first()
+            run = Run.objects.filter(run_q(value)).first()
             return f"{run.configuration_name} #{run.pk}" if run else "a deleted run"
         return super().chip_value(name, value)
+
+    def clean_run(self):
+        """Return the run filter as a run number (int) or a code (UUID)."""
+        text = self.cleaned_data["run"].strip()
+        if not text:
+            return None
+        number = RUN_NUMBER_PATTERN.fullmatch(text)
+        if number:
+            return int(number.group(1))
+        try:
+            return uuid.UUID(text)
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter a run's number as the pages show it (#29) or its code, as "
+                "in the run page's URL."
+            ) from None
 
     def clean_status_code(self):
         value = self.cleaned_data["status_code"].strip().lower()
@@ -200,12 +257,14 @@ class RequestLogFilterForm(DateRangeMixin, FilterForm):
 
     def apply(self, queryset):
         data = self.valid_data()
+        if "run" in self.errors:
+            return queryset.none()
         if "client" in data:
             queryset = queryset.filter(client=data["client"])
         if "configuration" in data:
             queryset = queryset.filter(configuration_q(data["configuration"], "run__"))
         if "run" in data:
-            queryset = queryset.filter(run__code=data["run"])
+            queryset = queryset.filter(run_q(data["run"], "run__"))
         if "status_code" in data:
             code = data["status_code"]
             if code.endswith("xx"):

@@ -5,12 +5,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from clients.http import build_url
 from connections.forms import OutgoingRunForm
 from connections.models import OutgoingConfiguration, Run
-from connections.runs import RunRejected, start_run
+from connections.progress import describe_progress
+from connections.runs import RunRejected, cancel_run, start_run
 from connections.templatetags.connections_tags import pretty_json
 from connections.views_common import filter_chips, not_found, paginate
 from connections.views_configurations import (
@@ -35,7 +40,9 @@ def outgoing_run(request, code):
     chosen = publishable_run(request.GET.get("source_run"))
     preselected = chosen or rerun.get("source_run")
     if request.method == "POST":
-        form = OutgoingRunForm(request.POST, preselected=preselected)
+        form = OutgoingRunForm(
+            request.POST, preselected=preselected, configurations=[configuration]
+        )
         if form.is_valid():
             try:
                 run = start_run(
@@ -57,7 +64,9 @@ def outgoing_run(request, code):
                 "no run is preselected.",
             )
         initial = {"source_run": chosen} if chosen else rerun
-        form = OutgoingRunForm(initial=initial, preselected=preselected)
+        form = OutgoingRunForm(
+            initial=initial, preselected=preselected, configurations=[configuration]
+        )
 
     ctx = {
         "page": "outgoing",
@@ -125,7 +134,11 @@ def run_list(request):
 def get_run(code):
     return (
         Run.objects.select_related(
-            "incoming__client", "outgoing__client", "triggered_by", "source_run"
+            "incoming__client",
+            "outgoing__client",
+            "triggered_by",
+            "cancelled_by",
+            "source_run",
         )
         .filter(code=code)
         .first()
@@ -147,14 +160,26 @@ def run_context(request, run):
     if tab not in RUN_TABS or (tab == "pages" and run.kind != Run.Kind.INCOMING):
         tab = "entities"
 
+    entity_total = run.entities.count()
     ctx = {
         "run": run,
         "tab": tab,
         "client": run_client(run),
-        "entity_total": run.entities.count(),
+        "entity_total": entity_total,
         "request_total": run.request_logs.count(),
+        "progress": describe_progress(run),
         "poll_query": request.GET.urlencode(),
+        # Whether the outgoing run form accepts this run as a source.
+        "publishable": run.kind == Run.Kind.INCOMING
+        and run.status in (Run.Status.SUCCEEDED, Run.Status.PARTIAL)
+        and entity_total > 0,
     }
+    if ctx["publishable"]:
+        # The polled fragment needs them as well as the page, because a run
+        # can finish while its page is open.
+        ctx["outgoing_configurations"] = OutgoingConfiguration.objects.filter(
+            disabled=False
+        ).only("code", "name", "identifier")
     if tab == "entities":
         ctx["entities"] = paginate(request, run.entities.all(), ENTITIES_PER_PAGE)
     elif tab == "pages":
@@ -206,9 +231,6 @@ def run_detail(request, code):
 
     ctx = run_context(request, run)
     ctx["page"] = "runs"
-    ctx["outgoing_configurations"] = OutgoingConfiguration.objects.filter(
-        disabled=False
-    ).only("code", "name")
     return render(request, "connections/run_detail.html", ctx)
 
 
@@ -220,6 +242,38 @@ def run_status(request, code):
         # htmx stops polling when a response has status 286.
         return render(request, "connections/run_gone.html", status=286)
     return render(request, "connections/run_live.html", run_context(request, run))
+
+
+@require_POST
+def run_cancel(request, code):
+    """Cancel a queued run, or ask the worker to stop a running one."""
+    run = get_run(code)
+    if run is None:
+        return run_not_found(request)
+
+    was_finished = run.is_finished
+    status = cancel_run(run, user=request.user)
+    if was_finished:
+        messages.info(
+            request,
+            f"Run #{run.pk} had already finished ({run.get_status_display()}), so "
+            "there was nothing to cancel.",
+        )
+    elif status == Run.Status.CANCELLED:
+        messages.success(request, f"Cancelled run #{run.pk} before it started.")
+    elif status == Run.Status.RUNNING:
+        messages.success(
+            request,
+            f"Cancelling run #{run.pk}: it stops before its next request and keeps "
+            "what it has done so far.",
+        )
+    else:
+        messages.info(
+            request,
+            f"Run #{run.pk} finished ({run.get_status_display()}) before it could "
+            "be cancelled.",
+        )
+    return redirect(run.get_absolute_url())
 
 
 @require_GET

@@ -251,3 +251,98 @@ def test_admin_change_form_saves_unchanged(admin_client, sandbox_client):
     assert response.status_code == 302
     configuration.refresh_from_db()
     assert configuration.client == sandbox_client
+
+
+def test_run_publication_needs_entities_for_placeholders(admin_client, sandbox_client):
+    configuration = make_outgoing(sandbox_client)
+
+    response = run_action(
+        admin_client,
+        "outgoingconfiguration",
+        "run_publication",
+        [configuration],
+        apply="1",
+        entities="",
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["entities"] == [
+        "Type the entities to publish or choose an incoming run, because the "
+        "request reads &{number} from each entity."
+    ]
+    assert not Run.objects.exists()
+
+
+def test_run_publication_names_each_configuration(admin_client, sandbox_client):
+    confirm = make_outgoing(sandbox_client)
+    update = make_outgoing(
+        sandbox_client,
+        name="Update order",
+        identifier="update-order",
+        variables={"number": "&{number}", "note": "?{note}"},
+    )
+
+    response = run_action(
+        admin_client,
+        "outgoingconfiguration",
+        "run_publication",
+        [confirm, update],
+        apply="1",
+    )
+
+    assert response.context["form"].errors["entities"] == [
+        "Type the entities to publish or choose an incoming run, because “Confirm "
+        "order” reads &{number} and “Update order” reads &{number}, ?{note} from "
+        "each entity."
+    ]
+
+
+def test_run_publication_rejects_non_objects(admin_client, sandbox_client):
+    configuration = make_outgoing(sandbox_client)
+
+    response = run_action(
+        admin_client,
+        "outgoingconfiguration",
+        "run_publication",
+        [configuration],
+        apply="1",
+        entities="[1, 2]",
+    )
+
+    assert "Entity 1 is a number" in response.text
+    assert not Run.objects.exists()
+
+
+def test_run_admin_shows_cancel_request(admin_client, admin_user):
+    run = Run.objects.create(
+        kind="outgoing",
+        configuration_name="Confirm order",
+        status=Run.Status.CANCELLED,
+        cancel_requested=True,
+        cancelled_by=admin_user,
+    )
+
+    response = admin_client.get(reverse("admin:connections_run_change", args=[run.pk]))
+
+    assert response.status_code == 200
+    assert "Cancel requested" in response.text
+    assert "Cancelled by" in response.text
+    assert 'name="cancel_requested"' not in response.text
+
+
+def test_admin_outgoing_get_is_warned(admin_client, sandbox_client):
+    configuration = make_outgoing(sandbox_client, method="GET")
+    url = reverse(
+        "admin:connections_outgoingconfiguration_change", args=[configuration.pk]
+    )
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: form[name].value() if form[name].value() is not None else ""
+        for name in form.fields
+    }
+    data["client"] = str(sandbox_client.code)
+    data = {key: value for key, value in data.items() if value is not False}
+
+    response = admin_client.post(url, data, follow=True)
+
+    assert "Centra&#x27;s GraphQL API accepts POST requests only" in response.text

@@ -1,5 +1,6 @@
 """The Django admin for HTTP clients never shows the stored secret."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -96,6 +97,39 @@ def test_admin_add_encrypts_token(admin_client):
     http_client = HttpClient.objects.get()
     assert http_client.get_secret() == TOKEN
     assert TOKEN not in http_client.secret_encrypted
+
+
+def test_admin_accepts_short_basic_password(admin_client, http_client):
+    url = reverse("admin:clients_httpclient_change", args=[http_client.pk])
+    data = admin_post(
+        prototype="generic", auth_kind="basic", auth_name="shop", replace_secret="pw"
+    )
+    response = admin_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.FOUND
+    http_client.refresh_from_db()
+    assert http_client.get_secret() == "pw"
+
+
+def test_admin_rejects_short_token(admin_client, http_client):
+    url = reverse("admin:clients_httpclient_change", args=[http_client.pk])
+    response = admin_client.post(url, admin_post(replace_secret="abc"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Enter at least 4 characters." in response.text
+    http_client.refresh_from_db()
+    assert http_client.get_secret() == TOKEN
+
+
+def test_admin_secret_input_has_no_maxlength(admin_client, http_client):
+    url = reverse("admin:clients_httpclient_change", args=[http_client.pk])
+    response = admin_client.get(url)
+
+    secret_input = re.search(
+        r'<input type="password" name="replace_secret"[^>]*>', response.text
+    )
+    assert secret_input
+    assert "maxlength" not in secret_input.group(0)
 
 
 def test_admin_rejected_form_does_not_echo_secret(admin_client, http_client):

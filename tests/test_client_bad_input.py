@@ -1,6 +1,7 @@
 """Rejected HTTP client forms: a message beside the field, nothing lost."""
 
 import html
+import re
 from http import HTTPStatus
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from clients.forms import HttpClientForm
 from clients.models import HttpClient
+from clients.validators import MAX_SECRET_LENGTH
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +77,12 @@ def test_rejected_form_keeps_typed_values(admin_client):
     assert 'value="ftp://x"' in page
 
 
+def test_rejected_form_says_nothing_was_saved(admin_client):
+    response = post_add(admin_client, centra_post(base_uri="ftp://x"))
+
+    assert "Nothing was saved. Correct the fields marked below." in response.text
+
+
 def test_rejected_form_does_not_echo_token(admin_client):
     response = post_add(admin_client, centra_post(base_uri="ftp://x"))
 
@@ -89,10 +97,73 @@ def test_missing_token_is_asked_for(admin_client):
     assert response.context["form"].errors["secret"] == ["Enter the token."]
 
 
+def test_missing_user_and_password_reported(admin_client):
+    data = generic_post(auth_kind="basic", auth_name="", secret="")
+    errors = post_add(admin_client, data).context["form"].errors
+
+    assert errors["auth_name"] == ["Enter the user name."]
+    assert errors["secret"] == ["Enter the password."]
+
+
+@pytest.mark.parametrize(
+    ("auth_kind", "auth_name", "reason"),
+    [
+        ("bearer", "", "Servers may repeat the token in responses"),
+        ("header", "X-Api-Key", "Servers may repeat the header value"),
+        ("query", "api_key", "The parameter value is part of the request URL"),
+    ],
+)
+def test_short_secret_is_rejected(admin_client, auth_kind, auth_name, reason):
+    data = generic_post(auth_kind=auth_kind, auth_name=auth_name, secret="abc")
+    errors = post_add(admin_client, data).context["form"].errors["secret"]
+
+    assert len(errors) == 1
+    assert errors[0].startswith("Enter at least 4 characters. ")
+    assert reason in errors[0]
+
+
 def test_short_token_is_rejected(admin_client):
     response = post_add(admin_client, centra_post(secret="abc"))
 
     assert "at least 4 characters" in str(response.context["form"].errors["secret"])
+
+
+def test_short_basic_password_is_accepted(admin_client):
+    data = generic_post(auth_kind="basic", auth_name="shop", secret="pw")
+    response = admin_client.post(reverse("client_add"), data)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert HttpClient.objects.get().get_secret() == "pw"
+
+
+def test_secret_input_has_no_maxlength(admin_client):
+    for prototype in ("centra_graphql", "generic"):
+        response = admin_client.get(reverse("client_add"), {"prototype": prototype})
+
+        secret_input = re.search(
+            r'<input type="password" name="secret"[^>]*>', response.text
+        )
+        assert secret_input, prototype
+        assert "maxlength" not in secret_input.group(0), prototype
+
+
+def test_long_token_is_kept_whole(admin_client):
+    token = "t" * MAX_SECRET_LENGTH
+    response = admin_client.post(reverse("client_add"), centra_post(secret=token))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert HttpClient.objects.get().get_secret() == token
+
+
+def test_over_long_token_is_rejected(admin_client):
+    token = "t" * (MAX_SECRET_LENGTH + 1)
+    response = post_add(admin_client, centra_post(secret=token))
+
+    assert response.context["form"].errors["secret"] == [
+        "The secret is 8193 characters long, more than the maximum of 8192. "
+        "Check that only the secret was pasted."
+    ]
+    assert token not in response.text
 
 
 def test_token_with_non_latin_characters_is_rejected(admin_client):

@@ -30,7 +30,45 @@ def test_auth_fields_follow_auth_kind(page, live_server):
     page.select_option("#id_auth_kind", "basic")
     assert page.is_visible("#div_id_auth_name")
     assert page.inner_text("label[for=id_auth_name]") == "User name"
-    assert page.inner_text("label[for=id_secret]") == "Password"
+    assert page.inner_text("label[for=id_secret]") == "Password*"
+    assert page.is_visible("label[for=id_secret] .asteriskField")
+
+
+@pytest.fixture
+def generic_client(transactional_db):
+    http_client = HttpClient(
+        name="Warehouse",
+        identifier="warehouse",
+        prototype="generic",
+        auth_kind="bearer",
+        base_uri="http://127.0.0.1:9/api",
+    )
+    http_client.set_secret("warehouse-token-1234")
+    http_client.save()
+    return http_client
+
+
+def test_secret_label_keeps_replace(generic_client, page, live_server):
+    page.goto(live_server.url + generic_client.get_absolute_url())
+    assert page.inner_text("label[for=id_secret]") == "Replace token"
+
+    page.select_option("#id_auth_kind", "header")
+    assert page.inner_text("label[for=id_secret]") == "Replace header value"
+
+
+def test_unsaved_edit_says_save_first(generic_client, page, live_server):
+    page.goto(live_server.url + generic_client.get_absolute_url())
+    assert page.is_hidden("#test-unsaved")
+
+    page.fill("#id_name", "Warehouse EU")
+    assert page.is_visible("#test-unsaved")
+    assert "Save first." in page.inner_text("#test-unsaved")
+
+    page.fill("#id_name", "Warehouse")
+    assert page.is_hidden("#test-unsaved")
+
+    page.select_option("#id_auth_kind", "none")
+    assert page.is_visible("#test-unsaved")
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """HTTP client pages: list, add, edit, duplicate and delete."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -58,6 +59,18 @@ def test_list_without_clients_says_what_to_create(admin_client):
     assert response.status_code == HTTPStatus.OK
     assert b"No HTTP clients yet" in response.content
     assert reverse("client_add").encode() in response.content
+
+
+def test_add_button_matches_add_page_heading(admin_client, make_client):
+    empty_list = admin_client.get(reverse("client_list")).content.decode()
+    make_client()
+    full_list = admin_client.get(reverse("client_list")).content.decode()
+    add_page = admin_client.get(reverse("client_add")).content.decode()
+
+    assert '<h1 class="h3 mb-3">Add HTTP client</h1>' in add_page
+    assert "</i> Add HTTP client</a>" in empty_list
+    assert "</i> Add HTTP client</a>" in full_list
+    assert "Create HTTP client" not in empty_list
 
 
 def test_list_shows_columns_and_actions(admin_client, make_client):
@@ -126,6 +139,23 @@ def test_centra_form_shows_uri_and_token_only(admin_client):
     assert 'name="continue"' in page
 
 
+def test_add_form_marks_token_as_required(admin_client):
+    for prototype in ("centra_graphql", "generic"):
+        response = admin_client.get(reverse("client_add"), {"prototype": prototype})
+
+        label = secret_label(response.content.decode())
+        assert 'class="asteriskField"' in label, prototype
+
+
+def test_edit_form_token_not_required(admin_client, make_client):
+    http_client = make_client()
+    response = admin_client.get(reverse("client_edit", args=[http_client.code]))
+
+    label = secret_label(response.content.decode())
+    assert "Replace token" in label
+    assert 'class="asteriskField"' not in label
+
+
 def test_generic_form_shows_auth_and_headers(admin_client):
     response = admin_client.get(reverse("client_add"), {"prototype": "generic"})
 
@@ -133,6 +163,12 @@ def test_generic_form_shows_auth_and_headers(admin_client):
     assert 'name="auth_kind"' in page
     assert 'name="auth_name"' in page
     assert 'name="extra_headers"' in page
+
+
+def secret_label(page):
+    """Return the HTML of the secret field's label."""
+    start = page.index('<label\n                for="id_secret"')
+    return page[start : page.index("</label>", start)]
 
 
 def test_add_centra_client_returns_to_list(admin_client):
@@ -195,9 +231,29 @@ def test_edit_page_never_shows_the_token(admin_client, make_client):
     page = response.content.decode()
     assert TOKEN not in page
     assert http_client.secret_encrypted not in page
-    assert "A token is stored" in page
+    assert page.count("A token is stored") == 1
+    assert "Leave this empty to keep the stored token." in page
     assert "Replace token" in page
     assert "Test connection" in page
+
+
+def test_edit_page_notes_saved_settings(admin_client, make_client):
+    http_client = make_client()
+    url = reverse("client_edit", args=[http_client.code])
+    page = admin_client.get(url).content.decode()
+    rejected = admin_client.post(url, centra_post(base_uri="ftp://x")).content.decode()
+
+    assert "with the saved settings" in page
+    assert "Save first. The test uses the saved settings" in page
+    assert "d-none" in unsaved_note_classes(page)
+    assert "d-none" not in unsaved_note_classes(rejected)
+
+
+def unsaved_note_classes(page):
+    """Return the class attribute of the note that the test needs a save."""
+    match = re.search(r'<p class="([^"]*)" id="test-unsaved">', page)
+    assert match, "The page has no note about unsaved changes."
+    return match.group(1).split()
 
 
 def test_edit_with_empty_token_keeps_stored_one(admin_client, make_client):
@@ -238,7 +294,10 @@ def test_changing_auth_kind_asks_for_new_secret(admin_client, make_client):
     response = admin_client.post(url, {**data, "secret": ""})
 
     assert response.status_code == HTTPStatus.OK
-    assert "enter the new secret" in response.content.decode()
+    assert response.context["form"].errors["secret"] == [
+        "The authentication changed, so the stored secret does not apply. "
+        "Enter the new secret."
+    ]
     http_client.refresh_from_db()
     assert http_client.auth_kind == "bearer"
 
@@ -259,34 +318,131 @@ def test_edit_unknown_code_is_not_found(admin_client):
     assert admin_client.get(url).status_code == HTTPStatus.NOT_FOUND
 
 
-def test_duplicate_copies_secret_and_opens_copy(admin_client, make_client):
-    original = make_client(description="EU")
-    response = admin_client.post(reverse("client_duplicate", args=[original.code]))
+def test_duplicate_opens_prefilled_form(admin_client, make_client):
+    original = make_client(description="EU", disabled=True)
+    response = admin_client.get(reverse("client_duplicate", args=[original.code]))
 
+    assert response.status_code == HTTPStatus.OK
+    assert HttpClient.objects.count() == 1
+    form = response.context["form"]
+    assert form["name"].value() == "Centra EU (copy)"
+    assert form["identifier"].value() == "centra-eu-copy"
+    assert form["description"].value() == "EU"
+    assert form["base_uri"].value() == "https://shop.example/graphql"
+    assert form["disabled"].value() is True
+    assert form["secret"].value() is None
+    page = response.content.decode()
+    assert "Copy of Centra EU" in page
+    assert (
+        "Enter the token again, or leave this empty to copy the stored token "
+        "of “Centra EU”." in page
+    )
+    assert 'class="asteriskField"' not in secret_label(page)
+    assert TOKEN not in page
+    assert original.secret_encrypted not in page
+
+
+def test_duplicate_copies_stored_token(admin_client, make_client):
+    original = make_client()
+    url = reverse("client_duplicate", args=[original.code])
+    data = centra_post(name="Centra EU (copy)", identifier="centra-eu-copy")
+    response = admin_client.post(url, {**data, "secret": ""})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("client_list")
     copy = HttpClient.objects.exclude(pk=original.pk).get()
-    assert response["Location"] == reverse("client_edit", args=[copy.code])
-    assert copy.name == "Copy of Centra EU"
-    assert copy.identifier == "copy-of-centra-eu"
+    assert copy.name == "Centra EU (copy)"
+    assert copy.identifier == "centra-eu-copy"
     assert copy.code != original.code
-    assert copy.description == "EU"
+    assert copy.prototype == "centra_graphql"
+    assert copy.secret_encrypted == original.secret_encrypted
     assert copy.get_secret() == TOKEN
+
+
+def test_duplicate_with_new_token_keeps_original(admin_client, make_client):
+    original = make_client()
+    url = reverse("client_duplicate", args=[original.code])
+    data = centra_post(name="Centra US", identifier="", secret="us-token-5678")
+    admin_client.post(url, data)
+
+    copy = HttpClient.objects.get(identifier="centra-us")
+    assert copy.get_secret() == "us-token-5678"
+    original.refresh_from_db()
+    assert original.get_secret() == TOKEN
+
+
+def test_duplicate_keeps_prototype_and_auth(admin_client, make_client):
+    original = make_client(
+        "Warehouse",
+        prototype="generic",
+        auth_kind="basic",
+        auth_name="shop",
+        extra_headers={"X-Store": "eu"},
+    )
+    url = reverse("client_duplicate", args=[original.code])
+    form = admin_client.get(url).context["form"]
+    # A posted prototype is ignored, because a copy keeps the source's.
+    data = generic_post(
+        prototype="centra_graphql",
+        name="Warehouse (copy)",
+        identifier="warehouse-copy",
+        auth_kind="basic",
+        auth_name="shop",
+        extra_headers="X-Store: eu",
+        secret="",
+    )
+    response = admin_client.post(url, data)
+
+    assert form["auth_kind"].value() == "basic"
+    assert form["auth_name"].value() == "shop"
+    assert form["extra_headers"].value() == "X-Store: eu"
+    assert response.status_code == HTTPStatus.FOUND
+    copy = HttpClient.objects.get(identifier="warehouse-copy")
+    assert copy.prototype == "generic"
+    assert copy.auth_kind == "basic"
+    assert copy.extra_headers == {"X-Store": "eu"}
+    assert copy.get_secret() == TOKEN
+
+
+def test_duplicate_with_other_auth_needs_secret(admin_client, make_client):
+    original = make_client("Warehouse", prototype="generic", auth_kind="bearer")
+    url = reverse("client_duplicate", args=[original.code])
+    data = generic_post(
+        name="Warehouse (copy)", auth_kind="header", auth_name="X-Api-Key", secret=""
+    )
+    response = admin_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    errors = response.context["form"].errors["secret"]
+    assert errors == [
+        "The authentication changed, so the stored secret does not apply. "
+        "Enter the new secret."
+    ]
+    assert HttpClient.objects.count() == 1
 
 
 def test_duplicate_twice_gets_fresh_identifiers(admin_client, make_client):
     original = make_client()
     url = reverse("client_duplicate", args=[original.code])
-    admin_client.post(url)
-    admin_client.post(url)
+    first = admin_client.get(url).context["form"]["identifier"].value()
+    admin_client.post(url, centra_post(identifier=first, secret=""))
+    second = admin_client.get(url).context["form"]["identifier"].value()
 
-    identifiers = set(HttpClient.objects.values_list("identifier", flat=True))
-    assert identifiers == {"centra-eu", "copy-of-centra-eu", "copy-of-centra-eu-2"}
+    assert first == "centra-eu-copy"
+    assert second == "centra-eu-copy-2"
 
 
-def test_duplicate_rejects_get(admin_client, make_client):
-    original = make_client()
-    response = admin_client.get(reverse("client_duplicate", args=[original.code]))
+def test_duplicate_unknown_code_is_not_found(admin_client):
+    url = reverse("client_duplicate", args=["6f1d2c58-0000-4000-8000-000000000000"])
 
-    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert admin_client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_edit_page_links_to_duplicate(admin_client, make_client):
+    http_client = make_client()
+    response = admin_client.get(reverse("client_edit", args=[http_client.code]))
+
+    assert reverse("client_duplicate", args=[http_client.code]) in response.text
 
 
 def test_delete_asks_for_confirmation(admin_client, make_client):
@@ -332,6 +488,7 @@ def test_no_page_contains_the_token(admin_client, make_client):
     urls = [
         reverse("client_list"),
         reverse("client_edit", args=[http_client.code]),
+        reverse("client_duplicate", args=[http_client.code]),
         reverse("client_delete", args=[http_client.code]),
         reverse("home"),
     ]

@@ -82,6 +82,124 @@ def test_sandbox_refuses_unknown_token(admin_client, sandbox, make_client):
     assert "not-a-real-token" not in result
 
 
+def test_store_root_finds_graphql_path(admin_client, sandbox, make_client):
+    for base_uri in (sandbox.url, sandbox.url + "/"):
+        sandbox.reset()
+        result = run_test(admin_client, make_client(base_uri, sandbox.token))
+
+        assert f"Reachable and authorised at {sandbox.url}/graphql." in result
+        assert "need the request URI /graphql." in result
+        assert "alert-success" in result
+        assert [seen.path for seen in sandbox.requests_seen] == ["/", "/graphql"]
+
+
+def test_store_root_unknown_token_refused(admin_client, sandbox, make_client):
+    result = run_test(admin_client, make_client(sandbox.url, "not-a-real-token"))
+
+    assert "Token refused." in result
+    assert f"so the test used {sandbox.url}/graphql." in result
+    assert "alert-danger" in result
+
+
+def graphql_only_at(path, miss):
+    """Return a responder that sends a GraphQL response at `path` only.
+
+    Other paths get the response that `miss(handler)` writes.
+    """
+    body = b'{"data": {"__typename": "Query"}}'
+
+    def respond(handler):
+        if handler.path == path:
+            answer(handler, body=body)
+        else:
+            miss(handler)
+
+    return respond
+
+
+@pytest.mark.parametrize(
+    "miss",
+    [
+        lambda h: answer(h, status=404, body=b"Not found", content_type="text/plain"),
+        lambda h: answer(h, status=405, body=b'{"message": "Use GET"}'),
+        lambda h: answer(h, body=b"<html>Shop</html>", content_type="text/html"),
+        lambda h: answer(h, body=b'{"shop": "eu"}'),
+    ],
+    ids=["404", "405", "html", "json-without-data"],
+)
+def test_graphql_path_is_tried_after_miss(admin_client, serve, make_client, miss):
+    server = serve(graphql_only_at("/shop/graphql", miss))
+    result = run_test(admin_client, make_client(server.url + "/shop", "token-1234"))
+
+    assert f"Reachable and authorised at {server.url}/shop/graphql." in result
+    assert [request["path"] for request in server.requests] == [
+        "/shop",
+        "/shop/graphql",
+    ]
+    assert all(request["method"] == "POST" for request in server.requests)
+
+
+def test_graphql_path_is_not_tried_twice(admin_client, serve, make_client):
+    server = serve(lambda h: answer(h, body=b'{"shop": "eu"}'))
+    result = run_test(admin_client, make_client(server.url + "/graphql/", "tok-1234"))
+
+    assert "Not a GraphQL response." in result
+    assert len(server.requests) == 1
+
+
+def test_graphql_path_miss_keeps_first_verdict(admin_client, serve, make_client):
+    server = serve(lambda h: answer(h, body=b'{"shop": "eu"}'))
+    result = run_test(admin_client, make_client(server.url, "token-1234"))
+
+    assert "Not a GraphQL response." in result
+    assert "alert-warning" in result
+    assert (
+        f"A request to {server.url}/graphql returned HTTP 200 without a GraphQL "
+        "response too." in result
+    )
+    assert [request["path"] for request in server.requests] == ["/", "/graphql"]
+
+
+def test_graphql_path_redirect_keeps_first_verdict(admin_client, serve, make_client):
+    def respond(handler):
+        if handler.path == "/graphql":
+            answer(handler, status=302, Location="/login")
+        else:
+            answer(handler, status=404, body=b"", content_type="text/plain")
+
+    server = serve(respond)
+    result = run_test(admin_client, make_client(server.url, "token-1234"))
+
+    assert "The response is not JSON." in result
+    assert f"A request to {server.url}/graphql failed too." in result
+    assert "POST requests are not followed" in result
+    assert "so the test used" not in result
+
+
+def test_refused_token_is_not_retried(admin_client, serve, make_client):
+    server = serve(lambda h: answer(h, status=401, body=b"{}"))
+    result = run_test(admin_client, make_client(server.url, "token-1234"))
+
+    assert "Token refused." in result
+    assert len(server.requests) == 1
+
+
+def test_graphql_path_query_error_is_reported(admin_client, serve, make_client):
+    body = b'{"errors": [{"message": "Cannot query field"}]}'
+
+    def respond(handler):
+        if handler.path == "/graphql":
+            answer(handler, status=400, body=body)
+        else:
+            answer(handler, status=404, body=b"", content_type="text/plain")
+
+    server = serve(respond)
+    result = run_test(admin_client, make_client(server.url, "token-1234"))
+
+    assert "Reachable, but the query failed." in result
+    assert f"so the test used {server.url}/graphql." in result
+
+
 def test_sandbox_html_page_is_not_json(admin_client, sandbox, sandbox_client):
     sandbox.faults.set(html_error=True)
     result = run_test(admin_client, sandbox_client)
@@ -187,6 +305,28 @@ def test_generic_client_not_found(admin_client, serve, make_client):
 
     assert "HTTP 404." in result
     assert "Check the path" in result
+
+
+def test_generic_client_get_not_allowed(admin_client, serve, make_client):
+    server = serve(lambda h: answer(h, status=405, body=b"{}", Allow="POST"))
+    http_client = make_client(server.url, "token-1234", prototype="generic")
+    result = run_test(admin_client, http_client)
+
+    assert "HTTP 405." in result
+    assert f"The server does not accept GET requests at {server.url}." in result
+    assert "It allows POST." in result
+    assert "use the Centra GraphQL Client prototype, which sends a POST" in result
+
+
+def test_generic_client_at_sandbox_endpoint(admin_client, sandbox, make_client):
+    http_client = make_client(
+        sandbox.url + "/graphql", sandbox.token, prototype="generic"
+    )
+    result = run_test(admin_client, http_client)
+
+    assert "HTTP 405." in result
+    assert "Centra GraphQL Client prototype" in result
+    assert sandbox.requests_seen[-1].method == "GET"
 
 
 def test_without_htmx_result_is_a_message(admin_client, sandbox, sandbox_client):

@@ -103,13 +103,24 @@ def test_error_rate_500(demo):
     incoming = pending_orders()
     outgoing = confirm_3957()
 
+    advice = (
+        "The request log keeps the request and the response body. Try again "
+        "later. If the error persists, report it to Centra with the request and "
+        "the response from the request log."
+    )
     assert incoming.status == Run.Status.FAILED
-    assert incoming.error == "Centra responded with HTTP 500 Internal Server Error."
-    # 500 is not retried: the server failed on the request itself.
-    assert incoming.request_count == 1
+    assert incoming.error == (
+        "Centra responded with HTTP 500 Internal Server Error. Gave up after 3 "
+        f"attempts. {advice}"
+    )
+    # A query is read-only, so it is retried after a 500 like after a 503.
+    assert incoming.request_count == 3
+    # A mutation is not: Centra may have applied it before failing.
     assert outgoing.status == Run.Status.FAILED
+    assert outgoing.request_count == 1
     assert outgoing.error == (
-        "Entity 1 failed: Centra responded with HTTP 500 Internal Server Error."
+        f"Entity 1 failed: Centra responded with HTTP 500 Internal Server Error. "
+        f"{advice}"
     )
 
 

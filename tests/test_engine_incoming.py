@@ -459,10 +459,15 @@ def test_not_found_message(sandbox):
 def test_server_error_message_keeps_body(sandbox):
     sandbox.faults.set(error_rate=1.0, error_statuses=[500])
 
-    run = run_it(make_incoming(make_client(sandbox)))
+    run = run_it(make_incoming(make_client(sandbox), max_attempts=1))
 
     assert run.status == Run.Status.FAILED
-    assert run.error == "Centra responded with HTTP 500 Internal Server Error."
+    assert run.error == (
+        "Centra responded with HTTP 500 Internal Server Error. The request log "
+        "keeps the request and the response body. Try again later. If the error "
+        "persists, report it to Centra with the request and the response from "
+        "the request log."
+    )
     assert run.request_count == 1
     assert "500" in run.request_logs.get().response_body
 

@@ -232,6 +232,11 @@ def test_server_error_is_not_retried():
     assert verdict.message == "Centra responded with HTTP 500 Internal Server Error."
 
 
+def test_server_error_of_query_is_retryable():
+    verdict = judge(exchange(status=500, body=b"oops"), read_only=True)
+    assert verdict.retryable
+
+
 def test_bad_request_shows_graphql_errors():
     body = {"errors": [{"message": "Cannot query field x"}]}
     verdict = judge(exchange(status=400, body=body))

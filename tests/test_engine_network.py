@@ -255,6 +255,60 @@ def test_mutation_not_repeated_after_bad_gateway(sandbox):
     assert sandbox.store.order_by_number(3957)["status"] == "PENDING"
 
 
+def test_server_error_of_query_is_retried(sandbox):
+    # A query changes nothing in Centra, so repeating it after a 500 is safe.
+    sandbox.faults.set(fail_next=1, fail_status=500)
+
+    run = run_it(make_incoming(make_client(sandbox)))
+
+    assert run.status == Run.Status.SUCCEEDED
+    assert run.request_count == 2
+    assert [log.status_code for log in logs(run)] == [500, 200]
+
+
+def test_server_error_of_query_gives_up_with_advice(sandbox):
+    sandbox.faults.set(fail_next=10, fail_status=500)
+
+    run = run_it(make_incoming(make_client(sandbox), max_attempts=2))
+
+    assert run.status == Run.Status.FAILED
+    assert run.request_count == 2
+    assert run.error == (
+        "Centra responded with HTTP 500 Internal Server Error. Gave up after 2 "
+        "attempts. The request log keeps the request and the response body. Try "
+        "again later. If the error persists, report it to Centra with the request "
+        "and the response from the request log."
+    )
+
+
+def test_server_error_of_mutation_is_not_repeated(sandbox):
+    # Centra may have applied the mutation before failing, even when the
+    # configuration is safe to repeat.
+    sandbox.faults.set(fail_next=1, fail_status=500)
+    configuration = make_outgoing(make_client(sandbox), safe_to_repeat=True)
+
+    run = run_it(configuration, [{"number": 3957}])
+
+    assert run.status == Run.Status.FAILED
+    assert run.request_count == 1
+    entity = run.entities.get()
+    assert entity.error.startswith(
+        "Centra responded with HTTP 500 Internal Server Error. The request log"
+    )
+    assert "report it to Centra" in entity.error
+
+
+def test_server_error_advice_without_bodies(sandbox):
+    sandbox.faults.set(fail_next=10, fail_status=500)
+    client = make_client(sandbox, logging=HttpClient.Logging.METADATA)
+
+    run = run_it(make_incoming(client, max_attempts=1))
+
+    assert "The request log keeps no bodies" in run.error
+    assert "Set it to “Full” to keep them." in run.error
+    assert run.request_logs.get().response_body == ""
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -164,6 +164,24 @@ def test_basic_auth_sends_user_and_password(json_server):
     assert expected not in repr(exchange)
 
 
+def test_short_basic_password_is_masked(serve):
+    def echo_authorization(handler):
+        sent = handler.headers["Authorization"]
+        answer(handler, body=json.dumps({"received": sent}).encode())
+
+    echo = serve(echo_authorization)
+    client = make_client(
+        echo.url, secret="pw", prototype="generic", auth_kind="basic", auth_name="u"
+    )
+    exchange = send(client, "GET")
+
+    encoded = base64.b64encode(b"u:pw").decode()
+    assert echo.requests[0]["headers"]["Authorization"] == f"Basic {encoded}"
+    assert exchange.request_headers["Authorization"] == MASK
+    assert exchange.json() == {"received": f"Basic {MASK}"}
+    assert encoded not in repr(exchange)
+
+
 def test_custom_header_auth_is_masked(json_server):
     client = make_client(
         json_server.url, prototype="generic", auth_kind="header", auth_name="X-Api-Key"

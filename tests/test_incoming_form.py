@@ -270,6 +270,32 @@ def test_two_operations_need_an_operation_name(client_row):
     assert "2 operations" in form.errors["operation_name"][0]
 
 
+@pytest.mark.parametrize("operation_name", ["", "B"])
+def test_anonymous_operation_among_several_rejected(client_row, operation_name):
+    query = "{ a } query B { b }"
+    form = IncomingForm(
+        form_data(client_row, query=query, variables="", operation_name=operation_name)
+    )
+
+    assert not form.is_valid()
+    assert form.errors["query"] == [
+        "The query contains 2 operations and 1 of them has no name. An operation "
+        "without a name cannot be chosen by name, so name every operation "
+        "(query Orders { … }) or keep only one operation in the document."
+    ]
+    assert "operation_name" not in form.errors
+
+
+def test_two_named_operations_are_listed(client_row):
+    query = "query A { a } query B { b }"
+    form = IncomingForm(form_data(client_row, query=query, variables=""))
+
+    assert not form.is_valid()
+    assert form.errors["operation_name"] == [
+        "The query contains 2 operations, so enter the name of the one to run (A, B)."
+    ]
+
+
 def test_operation_name_picks_one_of_several(client_row):
     query = "query A { a } query B($first: Int) { b(first: $first) }"
     form = IncomingForm(form_data(client_row, query=query, operation_name="B"))

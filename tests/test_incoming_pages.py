@@ -1,5 +1,7 @@
 """Pages of incoming configurations: list, add, edit, duplicate, delete, run."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -325,3 +327,85 @@ def test_pages_need_login(client):
 
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+def test_get_method_is_warned_after_save(admin_client):
+    client = make_client()
+
+    response = admin_client.post(
+        reverse("incoming_add"), post_data(client, method="GET"), follow=True
+    )
+
+    assert IncomingConfiguration.objects.get().method == "GET"
+    assert (
+        "Centra&#x27;s GraphQL API accepts POST requests only; GET is for other "
+        "GraphQL servers." in response.text
+    )
+
+
+def test_post_method_has_no_method_warning(admin_client):
+    client = make_client()
+
+    response = admin_client.post(
+        reverse("incoming_add"), post_data(client), follow=True
+    )
+
+    assert "accepts POST requests only" not in response.text
+
+
+@pytest.mark.parametrize(
+    "request_uri",
+    ["/../../admin", "/graphql/..", "/api/./graphql", "/%2e%2e/admin", "/a/%2E%2E"],
+)
+def test_dot_segments_in_request_uri_are_rejected(admin_client, request_uri):
+    client = make_client()
+
+    response = admin_client.post(
+        reverse("incoming_add"), post_data(client, request_uri=request_uri)
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["request_uri"] == [
+        "The request URI must not contain . or .. path segments, which would leave "
+        "the path of the client's base URI. Enter the path under the base URI, "
+        "such as /graphql."
+    ]
+    assert not IncomingConfiguration.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "request_uri", ["/graphql", "/v1..2/graphql", "/graphql?after=..", "/.well-known"]
+)
+def test_dots_inside_segments_are_allowed(admin_client, request_uri):
+    client = make_client()
+
+    response = admin_client.post(
+        reverse("incoming_add"), post_data(client, request_uri=request_uri)
+    )
+
+    assert response.status_code == 302
+    assert IncomingConfiguration.objects.get().request_uri == request_uri
+
+
+def test_add_page_heading_matches_button(admin_client):
+    make_client()
+
+    listing = admin_client.get(reverse("incoming_list"))
+    add = admin_client.get(reverse("incoming_add"))
+
+    assert "Add incoming configuration" in listing.text
+    assert "<title>Add incoming configuration" in add.text
+    assert re.search(r"<h1[^>]*>\s*Add incoming configuration\s*</h1>", add.text)
+    assert "New incoming configuration" not in add.text
+
+
+def test_last_run_under_a_minute_is_just_now(admin_client):
+    configuration = make_incoming(make_client())
+    Run.objects.create(
+        kind="incoming", incoming=configuration, configuration_name="Orders"
+    )
+
+    response = admin_client.get(reverse("incoming_list"))
+
+    assert "just now" in response.text
+    assert "0 minutes ago" not in response.text

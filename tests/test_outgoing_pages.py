@@ -199,3 +199,45 @@ def test_delete_of_unknown_code_is_not_found(admin_client):
 
     assert response.status_code == 404
     assert "No outgoing configuration has this address" in response.text
+
+
+def test_method_label_matches_incoming(admin_client):
+    make_client()
+
+    outgoing = admin_client.get(reverse("outgoing_add"))
+    incoming = admin_client.get(reverse("incoming_add"))
+
+    assert outgoing.context["form"]["method"].label == "HTTP method"
+    assert incoming.context["form"]["method"].label == "HTTP method"
+    assert "Request method" not in outgoing.text
+
+
+def test_variables_help_says_centra_checks_types(admin_client):
+    make_client()
+
+    response = admin_client.get(reverse("outgoing_add"))
+
+    help_text = response.context["form"]["variables"].help_text
+    assert "Centra checks the type of each value" in help_text
+    assert "rejects a request with a wrong one" in help_text
+    assert "checked for each entity when the run sends it" not in help_text
+
+
+def test_get_method_is_warned_after_save(admin_client):
+    http_client = make_client()
+
+    response = admin_client.post(
+        reverse("outgoing_add"), post_data(http_client, method="GET"), follow=True
+    )
+
+    assert OutgoingConfiguration.objects.get().method == "GET"
+    assert "Centra&#x27;s GraphQL API accepts POST requests only" in response.text
+
+
+def test_add_page_heading_says_add(admin_client):
+    make_client()
+
+    response = admin_client.get(reverse("outgoing_add"))
+
+    assert "<title>Add outgoing configuration" in response.text
+    assert "New outgoing configuration" not in response.text

@@ -131,6 +131,65 @@ def test_filter_by_run_and_chip(admin_client, run, store):
     assert f"Run: Orders #{run.pk}" in response.text
 
 
+@pytest.mark.parametrize("shown", ["{pk}", "#{pk}", " #{pk} ", "{code}"])
+def test_filter_by_run_number_or_code(admin_client, run, store, shown):
+    make_log(run, store)
+    other_run = Run.objects.create(kind="incoming", configuration_name="Other")
+    make_log(other_run, store)
+
+    response = admin_client.get(
+        reverse("requestlog_list"), {"run": shown.format(pk=run.pk, code=run.code)}
+    )
+
+    assert [log.run for log in response.context["logs"]] == [run]
+    assert f"Run: Orders #{run.pk}" in response.text
+    assert not response.context["filters"].errors
+
+
+@pytest.mark.parametrize("typed", ["nope", "#", "29x", "#-3", "1" * 30])
+def test_invalid_run_filter_shows_no_logs(admin_client, run, store, typed):
+    make_log(run, store)
+
+    response = admin_client.get(reverse("requestlog_list"), {"run": typed})
+
+    assert response.status_code == 200
+    assert response.context["filters"].errors["run"] == [
+        "Enter a run's number as the pages show it (#29) or its code, as in the "
+        "run page's URL."
+    ]
+    assert len(response.context["logs"]) == 0
+    assert "No requests match these filters." in response.text
+
+
+def test_unknown_run_number_shows_no_logs(admin_client, run, store):
+    make_log(run, store)
+
+    response = admin_client.get(reverse("requestlog_list"), {"run": "#99999"})
+
+    assert len(response.context["logs"]) == 0
+    assert "Run: a deleted run" in response.text
+
+
+def test_configuration_filter_names_identifiers(admin_client, run, store):
+    IncomingConfiguration.objects.create(
+        name="Orders",
+        identifier="orders-eu",
+        client=store,
+        query="{ orders { number } }",
+        entities_path="data.orders",
+    )
+    make_log(run, store)
+
+    response = admin_client.get(
+        reverse("requestlog_list"), {"configuration": "incoming:orders-eu"}
+    )
+
+    assert '<option value="incoming:orders">Orders (orders)</option>' in response.text
+    assert "Orders (orders-eu)</option>" in response.text
+    assert "Configuration: Orders (orders-eu)" in response.text
+    assert len(response.context["logs"]) == 0
+
+
 def test_filter_by_date(admin_client, run, store):
     old = make_log(run, store)
     RequestLog.objects.filter(pk=old.pk).update(
@@ -172,11 +231,12 @@ def test_bad_filter_values_are_reported(admin_client, run, store):
 
     assert response.status_code == 200
     assert "Enter an HTTP status code" in response.text
-    assert "Enter a run&#x27;s code" in response.text
+    assert "Enter a run&#x27;s number" in response.text
     assert "The end date is before the start date." in response.text
     # The one valid filter, date_from, still applies.
     assert [chip["label"] for chip in response.context["chips"]] == ["From"]
-    assert len(response.context["logs"]) == 1
+    # An invalid run shows no logs rather than the logs of every run.
+    assert len(response.context["logs"]) == 0
 
 
 def test_detail_shows_request_and_response(admin_client, run, store):

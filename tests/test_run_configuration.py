@@ -8,7 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from clients.models import HttpClient
+from connections.engine import execute
+from connections.management.commands import run_configuration
 from connections.models import IncomingConfiguration, OutgoingConfiguration, Run
+from connections.runs import cancel_run
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +143,7 @@ def test_invalid_entities_file_is_named(outgoing, tmp_path):
 
 
 def test_unknown_source_run_is_named(outgoing):
-    with pytest.raises(CommandError, match="No run has the code nope"):
+    with pytest.raises(CommandError, match="No run has the number or code nope"):
         run_command("confirm", "--from-run", "nope")
 
 
@@ -156,3 +159,105 @@ def test_disabled_configuration_is_rejected(incoming):
 
     with pytest.raises(CommandError, match="The run was not started"):
         run_command("orders")
+
+
+def test_missing_entities_are_rejected_before_run(outgoing):
+    with pytest.raises(CommandError) as raised:
+        run_command("confirm")
+
+    message = str(raised.value)
+    assert message == (
+        "“Confirm” reads &{number} from each entity. Give the entities with "
+        "--entities FILE or --from-run RUN."
+    )
+    assert not Run.objects.exists()
+
+
+def test_optional_placeholder_needs_entities_too(outgoing):
+    outgoing.variables = {"number": "?{number}"}
+    outgoing.save()
+
+    with pytest.raises(CommandError, match="reads \\?\\{number\\} from each entity"):
+        run_command("confirm")
+
+    assert not Run.objects.exists()
+
+
+def test_configuration_without_placeholders_runs_once(client, sandbox):
+    OutgoingConfiguration.objects.create(
+        name="Confirm 3957",
+        identifier="confirm-3957",
+        client=client,
+        request_uri="/graphql",
+        query=CONFIRM,
+        variables={"number": 3957},
+    )
+
+    output = run_command("confirm-3957")
+
+    assert "Counts: entities 1, sent 1, failed 0, requests 1" in output
+    assert sandbox.store.order_by_number(3957)["status"] == "CONFIRMED"
+
+
+@pytest.mark.parametrize("shown", ["{pk}", "#{pk}", " #{pk} "])
+def test_from_run_accepts_run_number(incoming, outgoing, sandbox, shown):
+    run_command("orders")
+    source = Run.objects.get()
+
+    output = run_command("confirm", "--from-run", shown.format(pk=source.pk))
+
+    assert "sent 1" in output
+    assert Run.objects.latest("pk").source_run == source
+
+
+def test_from_run_rejects_outgoing_run(outgoing, tmp_path):
+    path = tmp_path / "entities.json"
+    path.write_text('[{"number": 3957}]')
+    run_command("confirm", "--entities", str(path))
+    outgoing_run = Run.objects.get()
+
+    with pytest.raises(CommandError, match="is an outgoing run, but --from-run"):
+        run_command("confirm", "--from-run", f"#{outgoing_run.pk}")
+
+
+def test_non_object_entities_file_is_rejected(outgoing, tmp_path):
+    path = tmp_path / "entities.json"
+    path.write_text("[1, 2]")
+
+    with pytest.raises(CommandError) as raised:
+        run_command("confirm", "--entities", str(path))
+
+    assert str(raised.value) == (
+        "The entities file: Entity 1 is a number; each entity must be a JSON "
+        'object such as {"number": 3957}.'
+    )
+    assert not Run.objects.exists()
+
+
+def test_empty_entities_file_is_rejected(outgoing, tmp_path):
+    path = tmp_path / "entities.json"
+    path.write_text("[]")
+
+    with pytest.raises(CommandError, match="contains an empty list"):
+        run_command("confirm", "--entities", str(path))
+
+
+def test_cancelled_run_exits_with_three(outgoing, tmp_path, settings, monkeypatch):
+    # The dummy backend keeps the task queued, so the command executes it.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+
+    def cancel_then_execute(run_id):
+        cancel_run(Run.objects.get(pk=run_id))
+        return execute(run_id)
+
+    monkeypatch.setattr(run_configuration, "execute", cancel_then_execute)
+    path = tmp_path / "entities.json"
+    path.write_text('[{"number": 3957}]')
+
+    with pytest.raises(CommandError) as raised:
+        run_command("confirm", "--entities", str(path))
+
+    assert raised.value.returncode == 3
+    assert str(raised.value) == "The run was cancelled on its page."

@@ -5,9 +5,11 @@ a run returns after the engine has finished it.
 """
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.models import HttpClient
 from connections.models import (
@@ -17,6 +19,7 @@ from connections.models import (
     Run,
     RunEntity,
 )
+from connections.templatetags.connections_tags import time_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +189,11 @@ def test_outgoing_run_with_bad_json_keeps_text(admin_client, confirm_order):
 @pytest.mark.parametrize(
     ("entities", "message"),
     [
-        ("", "Type the entities to publish or choose an incoming run."),
+        (
+            "",
+            "Type the entities to publish or choose an incoming run, because the "
+            "request reads &amp;{number} from each entity.",
+        ),
         ("[]", "The list is empty."),
         ("42", "but the text is a number"),
     ],
@@ -201,6 +208,134 @@ def test_outgoing_run_rejects_unusable_entities(
     assert response.status_code == 200
     assert message in response.text
     assert not Run.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("entities", "message"),
+    [
+        (
+            "[1, 2]",
+            "Entity 1 is a number; each entity must be a JSON object such as "
+            '{"number": 3957}.',
+        ),
+        (
+            '[{"number": 3957}, "3958"]',
+            "Entity 2 is a string; each entity must be a JSON object such as "
+            '{"number": 3957}.',
+        ),
+        (
+            '[{"number": 3957}, null]',
+            "Entity 2 is null; each entity must be a JSON object such as "
+            '{"number": 3957}.',
+        ),
+    ],
+)
+def test_outgoing_run_rejects_non_object_entities(
+    admin_client, confirm_order, entities, message
+):
+    response = admin_client.post(
+        reverse("outgoing_run", args=[confirm_order.code]), {"entities": entities}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["entities"] == [message]
+    assert not Run.objects.exists()
+
+
+def test_whole_entity_placeholder_accepts_numbers(admin_client, sandbox, confirm_order):
+    confirm_order.variables = {"number": "&{@}"}
+    confirm_order.save()
+
+    admin_client.post(
+        reverse("outgoing_run", args=[confirm_order.code]), {"entities": "[3957]"}
+    )
+
+    run = Run.objects.get()
+    assert run.status == Run.Status.SUCCEEDED
+    assert sandbox.store.order_by_number(3957)["status"] == "CONFIRMED"
+
+
+def test_outgoing_run_without_placeholders_sends_once(
+    admin_client, sandbox, confirm_order
+):
+    confirm_order.variables = {"number": 3957}
+    confirm_order.save()
+    url = reverse("outgoing_run", args=[confirm_order.code])
+
+    form = admin_client.get(url)
+    response = admin_client.post(url, {"entities": ""})
+
+    assert "Leave both empty to send the request once" in form.text
+    assert response.status_code == 302
+    run = Run.objects.get()
+    assert run.status == Run.Status.SUCCEEDED
+    assert run.sent_count == 1
+    assert sandbox.store.order_by_number(3957)["status"] == "CONFIRMED"
+
+
+def test_request_uri_placeholder_needs_entities(admin_client, confirm_order):
+    confirm_order.variables = {"number": 3957}
+    confirm_order.request_uri = "/graphql?order=&{number}"
+    confirm_order.save()
+
+    response = admin_client.post(
+        reverse("outgoing_run", args=[confirm_order.code]), {"entities": ""}
+    )
+
+    assert response.context["form"].errors["entities"] == [
+        "Type the entities to publish or choose an incoming run, because the "
+        "request reads &{number} from each entity."
+    ]
+    assert not Run.objects.exists()
+
+
+def test_dot_segment_from_entity_fails_entity(admin_client, sandbox, confirm_order):
+    confirm_order.request_uri = "/graphql/&{path}"
+    confirm_order.save()
+    entities = json.dumps([{"number": 3957, "path": ".."}])
+
+    admin_client.post(
+        reverse("outgoing_run", args=[confirm_order.code]), {"entities": entities}
+    )
+
+    run = Run.objects.get()
+    entity = run.entities.get()
+    assert entity.status == RunEntity.Status.FAILED
+    assert entity.error == (
+        "The request URI /graphql/.. contains a . or .. path segment after its "
+        "placeholders were replaced, so it was not sent."
+    )
+    assert run.request_count == 0
+    assert sandbox.requests_seen == []
+
+
+def test_entity_summary_uses_cell_width(admin_client, confirm_order):
+    run = Run.objects.create(
+        kind="outgoing", outgoing=confirm_order, configuration_name="Confirm order"
+    )
+    data = {f"field{index}": "value" * 3 for index in range(10)}
+    RunEntity.objects.create(run=run, position=1, data=data, status="pending")
+
+    response = admin_client.get(run.get_absolute_url())
+
+    summary = " · ".join(f"field{index}: {'value' * 3}" for index in range(10))
+    assert len(summary) > 200
+    assert f'title="{summary}">{summary}</td>' in response.text
+    assert "text-truncate entity-summary" in response.text
+
+
+def test_publish_menu_names_identifiers(admin_client, pending_orders, confirm_order):
+    admin_client.post(reverse("incoming_run", args=[pending_orders.code]))
+    run = Run.objects.get()
+
+    page = admin_client.get(run.get_absolute_url())
+    fragment = admin_client.get(reverse("run_status", args=[run.code]))
+
+    assert "Confirm order <span" in page.text
+    assert "(confirm-order)" in page.text
+    # The polled fragment lists the configurations too, for a run that
+    # finishes while its page is open.
+    assert "(confirm-order)" in fragment.text
 
 
 def test_outgoing_run_publishes_incoming_run(
@@ -370,3 +505,21 @@ def test_request_log_of_run_masks_token(admin_client, sandbox, pending_orders):
     assert "Authorization" in response.text
     assert sandbox.token not in response.text
     assert "orderConnection" in response.text
+
+
+def test_home_says_just_now(admin_client, pending_orders):
+    admin_client.post(reverse("incoming_run", args=[pending_orders.code]))
+
+    response = admin_client.get(reverse("home"))
+
+    assert "last run finished just now" in response.text
+    assert "0 minutes ago" not in response.text
+
+
+def test_time_ago_from_one_minute_on():
+    now = timezone.now()
+
+    assert time_ago(now - timedelta(seconds=59)) == "just now"
+    assert time_ago(now + timedelta(seconds=5)) == "just now"
+    assert time_ago(now - timedelta(minutes=5, seconds=3)) == "5\xa0minutes ago"
+    assert time_ago(None) == ""

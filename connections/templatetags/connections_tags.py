@@ -4,6 +4,8 @@ import json
 from datetime import timedelta
 
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from connections.models import Run
 
@@ -26,6 +28,7 @@ BADGE_CLASSES = {
     "user_error": "text-bg-warning",
     "invalid_response": "text-bg-warning",
     "running": "text-bg-primary",
+    "cancelled": "text-bg-dark",
     "found": "text-bg-info",
 }
 
@@ -93,8 +96,12 @@ def milliseconds(value):
 
 
 @register.filter
-def json_summary(data, length=80):
-    """Return a one-line preview of an entity: its first scalar keys and values."""
+def json_summary(data, length=500):
+    """Return a one-line preview of an entity: its first scalar keys and values.
+
+    The page cuts the line to the width of its cell with CSS, so `length`
+    only bounds the HTML of a very large entity.
+    """
     if isinstance(data, dict):
         parts = [
             f"{key}: {value}"
@@ -105,6 +112,16 @@ def json_summary(data, length=80):
     else:
         text = json.dumps(data, default=str, ensure_ascii=False)
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+@register.filter
+def time_ago(value):
+    """Write a past moment as "just now" under a minute, else as "5 minutes ago"."""
+    if not value:
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(value)} ago"
 
 
 @register.simple_tag(takes_context=True)

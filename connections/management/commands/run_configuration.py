@@ -1,3 +1,4 @@
+import re
 import sys
 import time
 from pathlib import Path
@@ -8,11 +9,19 @@ from django.core.management.base import BaseCommand, CommandError
 from connections import exactjson
 from connections.engine import execute
 from connections.models import IncomingConfiguration, OutgoingConfiguration, Run
-from connections.runs import RunRejected, start_run
+from connections.runs import (
+    RunRejected,
+    needing_entities,
+    non_object_entity_error,
+    start_run,
+)
 
 POLL_SECONDS = 0.5
 EXIT_FAILED = 1
 EXIT_PARTIAL = 2
+EXIT_CANCELLED = 3
+# A run number as the dashboard shows it: "29" or "#29".
+RUN_NUMBER = re.compile(r"#?(\d{1,18})")
 
 
 class Command(BaseCommand):
@@ -22,7 +31,7 @@ class Command(BaseCommand):
         "executes it in this process, so no worker is needed (if a worker claims "
         "it first, the command waits for that worker). With --wait it only waits "
         "for a worker to finish it. Exit status: 0 succeeded, 1 failed, "
-        "2 partial."
+        "2 partial, 3 cancelled."
     )
 
     def add_arguments(self, parser):
@@ -42,8 +51,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--from-run",
-            metavar="RUN_CODE",
-            help="Outgoing runs: publish the entities of this earlier incoming run.",
+            metavar="RUN",
+            help=(
+                "Outgoing runs: publish the entities of this earlier incoming run, "
+                "given by its number as the dashboard shows it (29 or #29) or by "
+                "its code."
+            ),
         )
         parser.add_argument(
             "--wait",
@@ -71,6 +84,8 @@ class Command(BaseCommand):
         source_run = (
             self._source_run(options["from_run"]) if options["from_run"] else None
         )
+        if not incoming:
+            self._check_entities(configuration, entities, source_run)
         try:
             run = start_run(
                 configuration,
@@ -92,6 +107,10 @@ class Command(BaseCommand):
         if run.status == Run.Status.PARTIAL:
             raise CommandError(
                 f"The run finished partially: {run.error}", returncode=EXIT_PARTIAL
+            )
+        if run.status == Run.Status.CANCELLED:
+            raise CommandError(
+                "The run was cancelled on its page.", returncode=EXIT_CANCELLED
             )
 
     def _configuration(self, identifier, kind):
@@ -129,18 +148,46 @@ class Command(BaseCommand):
                 f"The entities file {name} must contain a JSON list of entities or "
                 "one object."
             )
+        if not value:
+            raise CommandError(
+                f"The entities file {name} contains an empty list. Add at least one "
+                "entity."
+            )
         return value
 
-    def _source_run(self, code):
-        try:
-            run = Run.objects.filter(code=code).first()
-        except ValidationError:
-            run = None
+    def _check_entities(self, configuration, entities, source_run):
+        if entities is None and source_run is None:
+            needing = needing_entities([configuration])
+            if needing:
+                _, placeholders = needing[0]
+                raise CommandError(
+                    f"“{configuration.name}” reads {placeholders} from each entity. "
+                    "Give the entities with --entities FILE or --from-run RUN."
+                )
+        if entities is not None:
+            problem = non_object_entity_error(entities, [configuration])
+            if problem:
+                raise CommandError(f"The entities file: {problem}")
+
+    def _source_run(self, text):
+        """Return the run named by its number (29 or #29) or its code."""
+        number = RUN_NUMBER.fullmatch(text.strip())
+        if number:
+            run = Run.objects.filter(pk=int(number.group(1))).first()
+        else:
+            try:
+                run = Run.objects.filter(code=text.strip()).first()
+            except ValidationError:
+                run = None
         if run is None:
-            raise CommandError(f"No run has the code {code}.")
+            raise CommandError(
+                f"No run has the number or code {text}. Give the run's number as "
+                "the dashboard shows it (#29) or its code."
+            )
         if run.kind != Run.Kind.INCOMING:
             raise CommandError(
-                f"Run {code} is an outgoing run; --from-run needs an incoming run."
+                f"Run #{run.pk} is an outgoing run, but --from-run needs an incoming "
+                "run."
             )
         return run
 
