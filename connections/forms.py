@@ -95,6 +95,14 @@ def check_path(value, example):
     return value
 
 
+def _without_placeholder_problems(value):
+    """Return `value`, a JSON value, or raise its placeholder syntax errors."""
+    problems = validation.placeholder_problems(value)
+    if problems:
+        raise ValidationError(problems)
+    return value
+
+
 class ConfigurationForm(forms.ModelForm):
     """Fields and checks that incoming and outgoing configurations share."""
 
@@ -196,11 +204,7 @@ class ConfigurationForm(forms.ModelForm):
         return query
 
     def clean_variables(self):
-        variables = self.cleaned_data["variables"]
-        problems = validation.placeholder_problems(variables)
-        if problems:
-            raise ValidationError(problems)
-        return variables
+        return _without_placeholder_problems(self.cleaned_data["variables"])
 
     def clean(self):
         cleaned = super().clean()
@@ -362,11 +366,7 @@ class IncomingForm(ConfigurationForm):
         )
 
     def clean_input_transformer(self):
-        value = self.cleaned_data["input_transformer"]
-        problems = validation.placeholder_problems(value)
-        if problems:
-            raise ValidationError(problems)
-        return value
+        return _without_placeholder_problems(self.cleaned_data["input_transformer"])
 
     def clean_max_pages(self):
         value = self.cleaned_data["max_pages"]
