@@ -28,6 +28,9 @@ def needing_entities(configurations):
     """Return the outgoing configurations that read values from entities,
     each with the text of its entity placeholders ("&{number}, ?{id}").
 
+    The placeholders are sorted, because PostgreSQL's jsonb does not keep the
+    key order of the variables as typed.
+
     A run of such a configuration without entities would send one request
     with an empty entity, which fails at its first `&{path}`.
     """
@@ -35,7 +38,8 @@ def needing_entities(configurations):
     for configuration in configurations:
         found = placeholders_of(configuration)
         if found:
-            needing.append((configuration, ", ".join(p.text for p in found)))
+            texts = sorted(placeholder.text for placeholder in found)
+            needing.append((configuration, ", ".join(texts)))
     return needing
 
 
