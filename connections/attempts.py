@@ -7,7 +7,6 @@ by the caller's `record` function before the next one starts.
 
 import logging
 import random
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -39,30 +38,6 @@ def next_turn(starts, now, limit, window):
         return 0.0, [*starts, now]
     turn = starts[0] + window
     return max(turn - now, 0.0), [*starts[1:], turn]
-
-
-class Pacer:
-    """A sliding window in this process's memory that allows at most `limit`
-    requests in any `window` seconds.
-
-    Waits are reserved under a lock, so threads that share a pacer get
-    successive turns.
-    """
-
-    def __init__(self, limit, window=PACING_WINDOW_SECONDS, clock=time.monotonic):
-        self.limit = limit
-        self.window = window
-        self._clock = clock
-        self._starts = []
-        self._lock = threading.Lock()
-
-    def reserve(self):
-        """Reserve the next turn and return the seconds to wait for it."""
-        with self._lock:
-            wait, self._starts = next_turn(
-                self._starts, self._clock(), self.limit, self.window
-            )
-            return wait
 
 
 class SharedPacer:

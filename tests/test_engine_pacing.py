@@ -4,9 +4,10 @@ real runs against the sandbox is in test_engine_network.py."""
 import threading
 
 import pytest
+from django.db import connection
 
 from clients.models import HttpClient
-from connections.attempts import Pacer, SharedPacer, backoff_delay, pacing_key
+from connections.attempts import SharedPacer, backoff_delay, pacing_key
 from connections.graphql_tools import operation_type, query_variable_names
 
 
@@ -18,14 +19,16 @@ class Clock:
         return self.now
 
 
+@pytest.mark.django_db
 def test_pacer_allows_limit_at_once():
-    pacer = Pacer(3, window=10, clock=Clock())
+    pacer = SharedPacer("http://centra.test", 3, window=10, clock=Clock())
     assert [pacer.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]
 
 
+@pytest.mark.django_db
 def test_pacer_waits_for_oldest_to_leave_window():
     clock = Clock()
-    pacer = Pacer(2, window=10, clock=clock)
+    pacer = SharedPacer("http://centra.test", 2, window=10, clock=clock)
     pacer.reserve()
     clock.now += 4
     pacer.reserve()
@@ -34,27 +37,33 @@ def test_pacer_waits_for_oldest_to_leave_window():
     assert pacer.reserve() == 5.0
 
 
+@pytest.mark.django_db
 def test_pacer_gives_successive_turns():
-    pacer = Pacer(1, window=10, clock=Clock())
+    pacer = SharedPacer("http://centra.test", 1, window=10, clock=Clock())
     waits = [pacer.reserve() for _ in range(4)]
     assert waits == [0.0, 10.0, 20.0, 30.0]
 
 
+@pytest.mark.django_db
 def test_pacer_forgets_old_requests():
     clock = Clock()
-    pacer = Pacer(1, window=10, clock=clock)
+    pacer = SharedPacer("http://centra.test", 1, window=10, clock=clock)
     pacer.reserve()
     clock.now += 10.5
     assert pacer.reserve() == 0.0
 
 
+@pytest.mark.django_db(transaction=True)
 def test_pacer_is_thread_safe():
-    pacer = Pacer(5, window=10, clock=Clock())
+    pacer = SharedPacer("http://centra.test", 5, window=10, clock=Clock())
     waits = []
     lock = threading.Lock()
 
     def take():
-        wait = pacer.reserve()
+        try:
+            wait = pacer.reserve()
+        finally:
+            connection.close()
         with lock:
             waits.append(wait)
 
