@@ -1,6 +1,7 @@
 """Shared fixtures: a live Centra sandbox on a free loopback port."""
 
 import pytest
+from django.db import connections
 
 from sandbox.server import SandboxServer
 
@@ -53,4 +54,8 @@ def page(live_server, admin_user, monkeypatch):
         page.click("form button[type=submit]")
         page.wait_for_url(live_server.url + "/")
         yield page
+        # While Playwright's loop runs, Django keeps the test's database
+        # connection apart from the one pytest-django closes, so close it here
+        # or PostgreSQL cannot drop the test database.
+        connections.close_all()
         browser.close()
