@@ -22,6 +22,10 @@ from connections.models import PacingWindow
 
 logger = logging.getLogger(__name__)
 
+# Answers that mean Centra could not be reached behind its gateway or was
+# overloaded, as opposed to a fault inside Centra (500).
+UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
+
 # Centra's request bucket is counted over 10 seconds (API rate limits docs).
 PACING_WINDOW_SECONDS = 10.0
 
@@ -231,8 +235,17 @@ def _is_final(delivery, max_attempts, repeatable):
 
 
 def _add_server_error_advice(client, delivery):
-    """Tell what to do after HTTP 500, which is a fault inside Centra."""
-    if delivery.exchange.status_code != SERVER_ERROR or delivery.exchange.error:
+    """Tell what to do after a final 5xx answer from Centra or its gateway."""
+    status = delivery.exchange.status_code
+    if delivery.exchange.error or status is None:
+        return
+    if status in UNAVAILABLE_STATUSES:
+        delivery.message += (
+            " Centra, or a gateway in front of it, was unavailable. Try again in "
+            "a few minutes, and check Centra's status page if it lasts."
+        )
+        return
+    if status != SERVER_ERROR:
         return
     if client.logging == HttpClient.Logging.FULL:
         log_note = "The request log keeps the request and the response body."

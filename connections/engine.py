@@ -102,8 +102,10 @@ def _execute_claimed(run):
 
 
 def _fail_pending_entities(run, reason):
+    # Entities never sent count as failed for the run's outcome, but keep
+    # their own "Not sent" status so the page does not blame Centra.
     failed = run.entities.filter(status=RunEntity.Status.PENDING).update(
-        status=RunEntity.Status.FAILED, error=reason
+        status=RunEntity.Status.NOT_SENT, error=reason
     )
     run.failed_count += failed
 
@@ -143,7 +145,7 @@ def _end_as_failed(runs, message):
     now = timezone.now()
     for run in runs.filter(status=Run.Status.RUNNING):
         pending = run.entities.filter(status=RunEntity.Status.PENDING).update(
-            status=RunEntity.Status.FAILED,
+            status=RunEntity.Status.NOT_SENT,
             error=f"Not sent because the run stopped: {message}",
         )
         ended += Run.objects.filter(pk=run.pk, status=Run.Status.RUNNING).update(

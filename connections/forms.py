@@ -190,6 +190,11 @@ class ConfigurationForm(forms.ModelForm):
             )
         if any(char.isspace() for char in value):
             raise ValidationError("The request URI must not contain spaces.")
+        if "#" in value:
+            raise ValidationError(
+                "The request URI must not contain a #fragment, because a "
+                "fragment is never sent to the server. Remove it."
+            )
         if validation.has_dot_segments(value):
             raise ValidationError(
                 "The request URI must not contain . or .. path segments, which "

@@ -214,6 +214,15 @@ class Run(models.Model):
         return self.status in self.FINISHED
 
     @property
+    def not_sent_count(self):
+        return self.entities.filter(status=RunEntity.Status.NOT_SENT).count()
+
+    @property
+    def rejected_count(self):
+        """Entities that were sent and failed, without those never sent."""
+        return self.failed_count - self.not_sent_count
+
+    @property
     def duration(self):
         if self.started and self.finished:
             return self.finished - self.started
@@ -228,6 +237,9 @@ class RunEntity(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # Left unsent because the run was cancelled or stopped early. The
+        # run's failed_count includes these, so its outcome is not a success.
+        NOT_SENT = "not_sent", "Not sent"
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="entities")
     position = models.PositiveIntegerField()

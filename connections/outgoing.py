@@ -68,7 +68,7 @@ def run_outgoing(context):
     not_sent = 0
     if stop_message:
         not_sent = run.entities.filter(status=RunEntity.Status.PENDING).update(
-            status=RunEntity.Status.FAILED,
+            status=RunEntity.Status.NOT_SENT,
             error=f"Not sent because the run stopped: {stop_message}",
         )
         run.failed_count += not_sent
@@ -106,11 +106,11 @@ def _publish(context, template, entity):
 
 
 def _cancelled(run, first_failure):
-    """Fail the entities not yet sent and return the outcome of a run that
+    """Mark the entities not yet sent and return the outcome of a run that
     was cancelled."""
     failed_before = run.failed_count
     not_sent = run.entities.filter(status=RunEntity.Status.PENDING).update(
-        status=RunEntity.Status.FAILED, error=CANCELLED_ENTITY_ERROR
+        status=RunEntity.Status.NOT_SENT, error=CANCELLED_ENTITY_ERROR
     )
     run.failed_count += not_sent
 

@@ -228,7 +228,9 @@ class RequestLogFilterForm(DateRangeMixin, FilterForm):
     def chip_value(self, name, value):
         if name == "run":
             run = Run.objects.filter(run_q(value)).first()
-            return f"{run.configuration_name} #{run.pk}" if run else "a deleted run"
+            if run is not None:
+                return f"{run.configuration_name} #{run.pk}"
+            return f"run #{value} (not found)" if isinstance(value, int) else value
         return super().chip_value(name, value)
 
     def clean_run(self):

@@ -132,7 +132,9 @@ def test_error_rate_502(demo):
 
     assert incoming.status == Run.Status.FAILED
     assert incoming.error == (
-        "Centra responded with HTTP 502 Bad Gateway. Gave up after 3 attempts."
+        "Centra responded with HTTP 502 Bad Gateway. Gave up after 3 attempts. "
+        "Centra, or a gateway in front of it, was unavailable. Try again in a few "
+        "minutes, and check Centra's status page if it lasts."
     )
     assert incoming.request_count == 3
     assert outgoing.status == Run.Status.FAILED
@@ -151,14 +153,18 @@ def test_error_rate_503(demo):
 
     assert incoming.status == Run.Status.FAILED
     assert incoming.error == (
-        "Centra responded with HTTP 503 Service Unavailable. Gave up after 3 attempts."
+        "Centra responded with HTTP 503 Service Unavailable. Gave up after 3 "
+        "attempts. Centra, or a gateway in front of it, was unavailable. Try again "
+        "in a few minutes, and check Centra's status page if it lasts."
     )
     assert incoming.request_count == 3
     # A 503 means the request was not processed, so a mutation is repeated.
     assert outgoing.status == Run.Status.FAILED
     assert outgoing.error == (
         "Entity 1 failed: Centra responded with HTTP 503 Service Unavailable. "
-        "Gave up after 3 attempts."
+        "Gave up after 3 attempts. Centra, or a gateway in front of it, was "
+        "unavailable. Try again in a few minutes, and check Centra's status page "
+        "if it lasts."
     )
     assert outgoing.request_count == 3
 

@@ -112,7 +112,9 @@ def test_gives_up_after_max_attempts(sandbox):
     assert run.status == Run.Status.FAILED
     assert run.request_count == 3
     assert run.error == (
-        "Centra responded with HTTP 503 Service Unavailable. Gave up after 3 attempts."
+        "Centra responded with HTTP 503 Service Unavailable. Gave up after 3 "
+        "attempts. Centra, or a gateway in front of it, was unavailable. Try again "
+        "in a few minutes, and check Centra's status page if it lasts."
     )
 
 

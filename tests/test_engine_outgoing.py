@@ -460,7 +460,7 @@ def test_undefined_environment_variable_fails_run(sandbox):
     )
     assert sandbox.requests_seen == []
     assert run.failed_count == 2
-    assert set(run.entities.values_list("status", flat=True)) == {"failed"}
+    assert set(run.entities.values_list("status", flat=True)) == {"not_sent"}
 
 
 def test_malformed_placeholder_fails_run(sandbox):

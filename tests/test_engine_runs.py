@@ -133,7 +133,7 @@ def test_crash_fails_pending_entities(sandbox, settings):
 
     run.refresh_from_db()
     assert run.status == Run.Status.FAILED
-    assert set(run.entities.values_list("status", flat=True)) == {"failed"}
+    assert set(run.entities.values_list("status", flat=True)) == {"not_sent"}
     assert run.failed_count == 2
 
 
@@ -216,7 +216,7 @@ def test_recover_marks_stale_runs_failed(sandbox, settings):
     )
     assert stale.finished is not None
     assert stale.failed_count == 1
-    assert stale.entities.get().status == "failed"
+    assert stale.entities.get().status == "not_sent"
     assert fresh.status == Run.Status.RUNNING
 
 

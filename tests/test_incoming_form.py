@@ -388,3 +388,10 @@ def test_stale_edit_is_caught_then_allowed(client_row):
 
     second = IncomingForm(first.data, instance=configuration)
     assert second.is_valid(), second.errors
+
+
+def test_request_uri_with_fragment_is_rejected(client_row):
+    form = IncomingForm(form_data(client_row, request_uri="/graphql#orders"))
+
+    assert not form.is_valid()
+    assert "#fragment" in form.errors["request_uri"][0]

@@ -230,8 +230,8 @@ def test_cancel_stops_outgoing_run_midway(admin_client, sandbox):
     sent = statuses[: run.sent_count]
     not_sent = statuses[run.sent_count :]
     assert set(sent) == {RunEntity.Status.SENT}
-    assert set(not_sent) == {RunEntity.Status.FAILED}
-    errors = set(run.entities.filter(status="failed").values_list("error", flat=True))
+    assert set(not_sent) == {RunEntity.Status.NOT_SENT}
+    errors = set(run.entities.filter(status="not_sent").values_list("error", flat=True))
     assert errors == {"Not sent because the run was cancelled."}
     # Only the sent entities reached Centra.
     confirmed = [
@@ -264,3 +264,20 @@ def test_cancel_keeps_fetched_pages(admin_client, sandbox):
         f"{run.entity_count} entities kept from {run.page_count} pages."
     )
     assert run.error == ""
+
+
+def test_cancelled_run_page_counts_unsent_apart(admin_client, sandbox):
+    configuration = make_outgoing(make_client(sandbox))
+    run = queued_outgoing_run(configuration, [{"number": 3957}, {"number": 3958}])
+    run.entities.filter(position=1).update(status="sent")
+    run.entities.filter(position=2).update(
+        status="not_sent", error="Not sent because the run was cancelled."
+    )
+    Run.objects.filter(pk=run.pk).update(
+        status="cancelled", sent_count=1, failed_count=1
+    )
+
+    page = admin_client.get(run.get_absolute_url()).content.decode()
+
+    assert "Not sent" in page
+    assert '>0</div><div class="small text-secondary">Failed' in page

@@ -29,6 +29,7 @@ BADGE_CLASSES = {
     "invalid_response": "text-bg-warning",
     "running": "text-bg-primary",
     "cancelled": "text-bg-dark",
+    "not_sent": "text-bg-secondary",
     "found": "text-bg-info",
 }
 
