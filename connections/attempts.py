@@ -22,7 +22,7 @@ from connections.models import PacingWindow
 
 logger = logging.getLogger(__name__)
 
-# Answers that mean Centra could not be reached behind its gateway or was
+# Statuses that mean Centra could not be reached behind its gateway or was
 # overloaded, as opposed to a fault inside Centra (500).
 UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
 
@@ -88,7 +88,7 @@ def pacer_for(client):
     """Return the pacer of `client`'s host, or None when pacing is off.
 
     NOTE: only the 10-second request bucket is paced. The hourly buckets and
-    the complexity and mutation buckets are left to Centra's 429 answers.
+    the complexity and mutation buckets are left to Centra's 429 responses.
     """
     limit = settings.CENTRA_REQUESTS_PER_10S
     if not limit:
@@ -235,7 +235,7 @@ def _is_final(delivery, max_attempts, repeatable):
 
 
 def _add_server_error_advice(client, delivery):
-    """Tell what to do after a final 5xx answer from Centra or its gateway."""
+    """Add advice to a final 5xx response from Centra or its gateway."""
     status = delivery.exchange.status_code
     if delivery.exchange.error or status is None:
         return
