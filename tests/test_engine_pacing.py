@@ -138,7 +138,7 @@ def test_shared_pacer_keys_are_independent():
     assert store_a.reserve() == 10.0
 
 
-def test_pacing_key_is_shared_by_clients_of_one_host():
+def test_pacing_key_shared_per_host():
     graphql = HttpClient(base_uri="https://Shop.Centra.test/graphql")
     root = HttpClient(base_uri="https://shop.centra.test")
     other_port = HttpClient(base_uri="https://shop.centra.test:8443")
